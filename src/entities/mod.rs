@@ -1,0 +1,44 @@
+//! Named entities: typed kinds, spans into the original text, scores.
+//!
+//! The model-backed [`EntityRecognizer`] (feature `torch`) runs a token-classification
+//! transformer through rust-bert. Everything else here (label mapping, aggregation of
+//! sub-word predictions into entities) is pure and tested without libtorch.
+
+mod kind;
+
+pub use kind::EntityKind;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{span::CharSpan, Result, Span};
+
+/// One entity found in a text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// What the entity is.
+    pub kind: EntityKind,
+    /// The surface text, exactly `&input[span.range()]`.
+    pub text: String,
+    /// Byte span into the input text.
+    pub span: Span,
+    /// The same span in chars.
+    pub char_span: CharSpan,
+    /// The model's confidence in `[0, 1]` (aggregated over the entity's tokens).
+    pub score: f32,
+    /// The label as the model emitted it, without its scheme prefix (e.g. `PER`, `GPE`).
+    pub label: String,
+}
+
+/// Anything that finds entities in texts: the transformer recognizer, or a fake in tests.
+///
+/// This is the narrow seam between the model-backed code and the code that uses entities
+/// (events, document stance).
+pub trait EntityRecognition: Send {
+    /// Entities of each text, in text order, with spans into that text.
+    fn recognize_batch(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>>;
+
+    /// Entities of one text.
+    fn recognize(&self, text: &str) -> Result<Vec<Entity>> {
+        Ok(self.recognize_batch(&[text])?.pop().unwrap_or_default())
+    }
+}

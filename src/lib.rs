@@ -1,0 +1,30 @@
+//! # reportage
+//!
+//! Reads news and field reports and turns them into typed records: sentences with offsets,
+//! named entities, stance toward targets, and events (actor, action, target, place, time,
+//! evidence, confidence).
+//!
+//! Modules, one per capability:
+//! - [`sentences`]: rule-based sentence splitting with byte offsets (no libtorch);
+//! - [`entities`]: transformer NER through rust-bert (feature `torch`);
+//! - [`stance`]: stance toward a target with NLI zero-shot or fine-tuned classifiers;
+//! - [`events`]: event records assembled from the above;
+//! - [`models`]: the registry of known models (`models.toml`) and their verified files.
+//!
+//! All positions are byte [`Span`]s into the text you passed in; all failures are [`Error`].
+
+mod error;
+pub mod span;
+
+pub mod entities;
+pub mod events;
+pub mod models;
+pub mod sentences;
+pub mod stance;
+
+pub use entities::{Entity, EntityKind, EntityRecognition};
+pub use error::{Error, Result};
+pub use models::{ModelRegistry, Task};
+pub use sentences::{Sentence, SentenceSegmentation, SentenceSplitter};
+pub use span::{CharSpan, Span};
+pub use stance::{Stance, StanceDetection, StanceScores};
