@@ -51,11 +51,3 @@ pub(crate) fn load_weights(vs: &mut VarStore, model: &ResolvedModel, file: &str)
     }
     Ok(())
 }
-
-/// Wrap any displayable rust-bert / tch error as a model error naming the model.
-pub(crate) fn model_err(model: &str) -> impl Fn(&dyn std::fmt::Display) -> Error + '_ {
-    move |e| Error::Model {
-        model: model.to_string(),
-        message: e.to_string(),
-    }
-}
