@@ -28,3 +28,8 @@ pub use models::{ModelRegistry, Task};
 pub use sentences::{Sentence, SentenceSegmentation, SentenceSplitter};
 pub use span::{CharSpan, Span};
 pub use stance::{Stance, StanceDetection, StanceScores};
+
+/// Where transformer models run (`Device::Cpu`, `Device::Cuda(0)`); re-exported from `tch`
+/// so callers need no direct dependency on it.
+#[cfg(feature = "torch")]
+pub use tch::Device;

@@ -1,9 +1,42 @@
-//! The libtorch side of the registry: architecture mapping and strict weight loading.
+//! The libtorch side of the registry: architecture mapping, checked weight loading,
+//! tokenizer loading, batching, and the two model heads the crate uses (token
+//! classification for entities, sequence classification for stance / NLI).
+//!
+//! Everything here is crate-private plumbing: the public surface is the recognizers and
+//! detectors built on top of it.
 
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use rust_bert::albert::{
+    AlbertConfig, AlbertForSequenceClassification, AlbertForTokenClassification,
+};
+use rust_bert::bart::{BartConfig, BartForSequenceClassification};
+use rust_bert::bert::{BertConfig, BertForSequenceClassification, BertForTokenClassification};
+use rust_bert::deberta::{
+    DebertaConfig, DebertaForSequenceClassification, DebertaForTokenClassification,
+};
+use rust_bert::deberta_v2::{
+    DebertaV2Config, DebertaV2ForSequenceClassification, DebertaV2ForTokenClassification,
+};
+use rust_bert::distilbert::{
+    DistilBertConfig, DistilBertForTokenClassification, DistilBertModelClassifier,
+};
+use rust_bert::electra::{ElectraConfig, ElectraForTokenClassification};
+use rust_bert::mobilebert::{
+    MobileBertConfig, MobileBertForSequenceClassification, MobileBertForTokenClassification,
+};
 use rust_bert::pipelines::common::ModelType;
+use rust_bert::roberta::{RobertaForSequenceClassification, RobertaForTokenClassification};
+use rust_bert::RustBertError;
+use serde::de::DeserializeOwned;
 use tch::nn::VarStore;
+use tch::{Device, Kind, Tensor};
+use tokenizers::{Encoding, Tokenizer};
 
-use super::{Architecture, ResolvedModel};
+use super::{Architecture, ResolvedModel, Task};
 use crate::{Error, Result};
 
 impl Architecture {
@@ -25,29 +58,516 @@ impl Architecture {
     }
 }
 
-/// Load `model.safetensors` (or the file named) into a var store whose variables the
-/// architecture has already created, and fail if any variable is left without a weight:
-/// a silently random layer is worse than an error.
+fn model_error(model: &ResolvedModel, message: impl Into<String>) -> Error {
+    Error::Model {
+        model: model.name().to_string(),
+        message: message.into(),
+    }
+}
+
+fn rust_bert_error(model: &ResolvedModel, what: &str, e: RustBertError) -> Error {
+    model_error(model, format!("{what}: {e}"))
+}
+
+/// A model's `config.json`, parsed once: rust-bert's own `Config::from_file` panics on a
+/// malformed file, so the crate reads it with serde and turns every failure into an error.
+pub(crate) struct ModelConfig {
+    raw: serde_json::Value,
+    /// `id2label` ordered by id.
+    pub labels: Vec<String>,
+}
+
+impl ModelConfig {
+    pub fn load(model: &ResolvedModel) -> Result<Self> {
+        let path = model.require("config.json")?;
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let raw: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            model_error(model, format!("{} is not valid JSON: {e}", path.display()))
+        })?;
+        let labels = labels_from_config(model, &raw)?;
+        Ok(ModelConfig { raw, labels })
+    }
+
+    /// The architecture-specific config struct rust-bert builds models from.
+    fn typed<T: DeserializeOwned>(&self, model: &ResolvedModel) -> Result<T> {
+        serde_json::from_value(self.raw.clone()).map_err(|e| {
+            model_error(
+                model,
+                format!(
+                    "config.json does not describe a {} model: {e}",
+                    model.spec.architecture
+                ),
+            )
+        })
+    }
+
+    /// An integer field of the config, if present.
+    pub fn int(&self, key: &str) -> Option<i64> {
+        self.raw.get(key).and_then(|v| v.as_i64())
+    }
+}
+
+/// `id2label` as a dense vector; ids must be exactly `0..n`.
+fn labels_from_config(model: &ResolvedModel, raw: &serde_json::Value) -> Result<Vec<String>> {
+    let Some(map) = raw.get("id2label").and_then(|v| v.as_object()) else {
+        return Err(Error::LabelMap {
+            model: model.name().to_string(),
+            message: "config.json has no id2label".into(),
+        });
+    };
+    let mut labels = vec![None; map.len()];
+    for (id, label) in map {
+        let index = id
+            .parse::<usize>()
+            .ok()
+            .filter(|&i| i < labels.len())
+            .ok_or_else(|| Error::LabelMap {
+                model: model.name().to_string(),
+                message: format!("id2label ids must be 0..{}, found {id:?}", map.len()),
+            })?;
+        let label = label.as_str().ok_or_else(|| Error::LabelMap {
+            model: model.name().to_string(),
+            message: format!("id2label[{id}] is not a string"),
+        })?;
+        labels[index] = Some(label.to_string());
+    }
+    Ok(labels.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+/// Shapes of the tensors in a safetensors file, read from its header only (no tensor data
+/// is loaded). This lets loading fail with the name of the tensor that is missing or the
+/// wrong size, instead of a bare libtorch message, and catches truncated files.
+fn safetensors_shapes(path: &Path) -> std::io::Result<HashMap<String, Vec<i64>>> {
+    let invalid = |m: String| std::io::Error::new(std::io::ErrorKind::InvalidData, m);
+    let mut file = File::open(path)?;
+    let file_len = file.metadata()?.len();
+    let mut len = [0u8; 8];
+    file.read_exact(&mut len)?;
+    let header_len = u64::from_le_bytes(len);
+    if header_len > file_len.saturating_sub(8) || header_len > 100 << 20 {
+        return Err(invalid(format!(
+            "safetensors header of {header_len} bytes does not fit a {file_len}-byte file"
+        )));
+    }
+    let mut header = vec![0u8; header_len as usize];
+    file.read_exact(&mut header)?;
+    let header: HashMap<String, serde_json::Value> = serde_json::from_slice(&header)
+        .map_err(|e| invalid(format!("bad safetensors header: {e}")))?;
+    let data_len = file_len - 8 - header_len;
+    let mut shapes = HashMap::new();
+    for (name, info) in header {
+        if name == "__metadata__" {
+            continue;
+        }
+        let shape: Vec<i64> = info
+            .get("shape")
+            .and_then(|s| serde_json::from_value(s.clone()).ok())
+            .ok_or_else(|| invalid(format!("tensor {name} has no shape")))?;
+        let end = info
+            .get("data_offsets")
+            .and_then(|o| o.get(1))
+            .and_then(|o| o.as_u64())
+            .ok_or_else(|| invalid(format!("tensor {name} has no data offsets")))?;
+        if end > data_len {
+            return Err(invalid(format!(
+                "tensor {name} ends at byte {end} of a {data_len}-byte data section (truncated file?)"
+            )));
+        }
+        shapes.insert(name, shape);
+    }
+    Ok(shapes)
+}
+
+/// Load a safetensors file into a var store whose variables the architecture has already
+/// created. Every variable must be present with its exact shape: a silently random layer
+/// is worse than an error. A classifier whose size disagrees with `id2label` is reported
+/// as a label-map error, since that is what the user has to fix.
 pub(crate) fn load_weights(vs: &mut VarStore, model: &ResolvedModel, file: &str) -> Result<()> {
     let path = model.require(file)?;
-    let missing = vs.load_partial(&path).map_err(|e| Error::Model {
-        model: model.name().to_string(),
-        message: format!("cannot load weights from {}: {e}", path.display()),
+    let shapes = safetensors_shapes(&path).map_err(|e| {
+        model_error(
+            model,
+            format!("cannot read weights {}: {e}", path.display()),
+        )
     })?;
+    let mut missing = Vec::new();
+    for (name, var) in vs.variables() {
+        match shapes.get(&name) {
+            None => missing.push(name),
+            Some(shape) if *shape != var.size() => {
+                let message = format!(
+                    "tensor {name} in {} has shape {shape:?}, the {} architecture expects {:?}",
+                    path.display(),
+                    model.spec.architecture,
+                    var.size()
+                );
+                return Err(
+                    if name.contains("classifier") || name.contains("classification_head") {
+                        Error::LabelMap {
+                            model: model.name().to_string(),
+                            message: format!(
+                                "the label map does not match the classifier: {message}"
+                            ),
+                        }
+                    } else {
+                        model_error(model, message)
+                    },
+                );
+            }
+            Some(_) => {}
+        }
+    }
     if !missing.is_empty() {
-        let mut missing = missing;
         missing.sort();
-        let shown: Vec<_> = missing.iter().take(8).cloned().collect();
-        return Err(Error::Model {
-            model: model.name().to_string(),
-            message: format!(
-                "{} has no tensor for {} variable(s) of the {} architecture, e.g. {:?}",
+        let shown: Vec<_> = missing.iter().take(8).collect();
+        return Err(model_error(
+            model,
+            format!(
+                "{} has no tensor for {} variable(s) of the {} architecture, e.g. {shown:?}",
                 path.display(),
                 missing.len(),
                 model.spec.architecture,
-                shown
             ),
+        ));
+    }
+    vs.load_partial(&path).map_err(|e| {
+        model_error(
+            model,
+            format!("cannot load weights from {}: {e}", path.display()),
+        )
+    })?;
+    Ok(())
+}
+
+/// The model's `tokenizer.json`, with truncation and padding switched off: the crate
+/// decides both itself (windows over long texts, padding per batch).
+pub(crate) fn load_tokenizer(model: &ResolvedModel) -> Result<Tokenizer> {
+    let path = model.require("tokenizer.json")?;
+    let mut tokenizer = Tokenizer::from_file(&path)
+        .map_err(|e| Error::Tokenizer(format!("{}: {}: {e}", model.name(), path.display())))?;
+    tokenizer
+        .with_truncation(None)
+        .map_err(|e| Error::Tokenizer(format!("{}: {e}", model.name())))?;
+    tokenizer.with_padding(None);
+    Ok(tokenizer)
+}
+
+/// Input tensors for one forward pass, right-padded to the longest encoding.
+pub(crate) struct Batch {
+    pub input_ids: Tensor,
+    pub attention_mask: Tensor,
+    pub token_type_ids: Tensor,
+}
+
+impl Batch {
+    pub fn new(encodings: &[&Encoding], pad_id: u32, device: Device) -> Batch {
+        let width = encodings.iter().map(|e| e.len()).max().unwrap_or(0);
+        let rows = encodings.len();
+        let mut ids = vec![pad_id as i64; rows * width];
+        let mut mask = vec![0i64; rows * width];
+        let mut types = vec![0i64; rows * width];
+        for (row, encoding) in encodings.iter().enumerate() {
+            let base = row * width;
+            for (i, ((&id, &m), &t)) in encoding
+                .get_ids()
+                .iter()
+                .zip(encoding.get_attention_mask())
+                .zip(encoding.get_type_ids())
+                .enumerate()
+            {
+                ids[base + i] = id as i64;
+                mask[base + i] = m as i64;
+                types[base + i] = t as i64;
+            }
+        }
+        let shape = [rows as i64, width as i64];
+        let tensor = |v: Vec<i64>| Tensor::from_slice(&v).view(shape).to(device);
+        Batch {
+            input_ids: tensor(ids),
+            attention_mask: tensor(mask),
+            token_type_ids: tensor(types),
+        }
+    }
+}
+
+/// The pad token id a model's tokenizer uses (`[PAD]`, `<pad>`); falls back to the
+/// config's `pad_token_id`.
+pub(crate) fn pad_id(
+    model: &ResolvedModel,
+    tokenizer: &Tokenizer,
+    config: &ModelConfig,
+) -> Result<u32> {
+    ["[PAD]", "<pad>"]
+        .iter()
+        .find_map(|t| tokenizer.token_to_id(t))
+        .or_else(|| config.int("pad_token_id").map(|id| id as u32))
+        .ok_or_else(|| {
+            Error::Tokenizer(format!(
+                "{}: the tokenizer has no padding token",
+                model.name()
+            ))
+        })
+}
+
+/// Checks shared by both heads before anything is built.
+fn check_task(model: &ResolvedModel, tasks: &[Task]) -> Result<()> {
+    if tasks.contains(&model.spec.task) {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "model {} is registered for task {:?}, which this pipeline cannot use (expects one of {tasks:?})",
+            model.name(),
+            model.spec.task
+        )))
+    }
+}
+
+fn unsupported(model: &ResolvedModel, task: &str) -> Error {
+    Error::UnsupportedArchitecture {
+        model: model.name().to_string(),
+        architecture: model.spec.architecture.to_string(),
+        task: task.to_string(),
+    }
+}
+
+/// A token-classification model of any architecture the crate supports.
+pub(crate) enum TokenClassifier {
+    Bert(BertForTokenClassification),
+    DistilBert(DistilBertForTokenClassification),
+    Roberta(RobertaForTokenClassification),
+    Deberta(DebertaForTokenClassification),
+    DebertaV2(DebertaV2ForTokenClassification),
+    Electra(ElectraForTokenClassification),
+    Albert(AlbertForTokenClassification),
+    MobileBert(MobileBertForTokenClassification),
+}
+
+/// A model with its weights, tokenizer and label map, ready for inference.
+pub(crate) struct Loaded<M> {
+    pub model: M,
+    pub tokenizer: Tokenizer,
+    pub labels: Vec<String>,
+    pub pad_id: u32,
+    pub device: Device,
+    pub config: ModelConfig,
+    // The var store owns the weights the model's layers point into.
+    _vs: VarStore,
+}
+
+/// Build the architecture's variables, then fill them from `model.safetensors`.
+fn load_with<M>(
+    model: &ResolvedModel,
+    device: Device,
+    build: impl FnOnce(&VarStore, &ModelConfig) -> Result<M>,
+) -> Result<Loaded<M>> {
+    let config = ModelConfig::load(model)?;
+    if config.labels.is_empty() {
+        return Err(Error::LabelMap {
+            model: model.name().to_string(),
+            message: "id2label is empty".into(),
         });
     }
-    Ok(())
+    let tokenizer = load_tokenizer(model)?;
+    let pad_id = pad_id(model, &tokenizer, &config)?;
+    let mut vs = VarStore::new(device);
+    let built = build(&vs, &config)?;
+    load_weights(&mut vs, model, "model.safetensors")?;
+    vs.freeze();
+    Ok(Loaded {
+        model: built,
+        tokenizer,
+        labels: config.labels.clone(),
+        pad_id,
+        device,
+        config,
+        _vs: vs,
+    })
+}
+
+impl TokenClassifier {
+    pub fn load(model: &ResolvedModel, device: Device) -> Result<Loaded<Self>> {
+        check_task(model, &[Task::Ner])?;
+        load_with(model, device, |vs, config| {
+            let p = vs.root();
+            let e = |err| rust_bert_error(model, "cannot build the model", err);
+            Ok(match model.spec.architecture {
+                Architecture::Bert => {
+                    let c: BertConfig = config.typed(model)?;
+                    Self::Bert(BertForTokenClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::DistilBert => {
+                    let c: DistilBertConfig = config.typed(model)?;
+                    Self::DistilBert(DistilBertForTokenClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::Roberta | Architecture::XlmRoberta => {
+                    let c: BertConfig = config.typed(model)?;
+                    Self::Roberta(RobertaForTokenClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::Deberta => {
+                    let c: DebertaConfig = config.typed(model)?;
+                    Self::Deberta(DebertaForTokenClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::DebertaV2 => {
+                    let c: DebertaV2Config = config.typed(model)?;
+                    Self::DebertaV2(DebertaV2ForTokenClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::Electra => {
+                    let c: ElectraConfig = config.typed(model)?;
+                    Self::Electra(ElectraForTokenClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::Albert => {
+                    let c: AlbertConfig = config.typed(model)?;
+                    Self::Albert(AlbertForTokenClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::MobileBert => {
+                    let c: MobileBertConfig = config.typed(model)?;
+                    Self::MobileBert(MobileBertForTokenClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::Longformer | Architecture::Bart => {
+                    return Err(unsupported(model, "token classification"))
+                }
+            })
+        })
+    }
+
+    /// Logits of shape `[batch, tokens, labels]`.
+    pub fn forward(&self, batch: &Batch) -> std::result::Result<Tensor, RustBertError> {
+        let ids = Some(&batch.input_ids);
+        let mask = Some(&batch.attention_mask);
+        let types = Some(&batch.token_type_ids);
+        tch::no_grad(|| {
+            Ok(match self {
+                Self::Bert(m) => m.forward_t(ids, mask, types, None, None, false).logits,
+                Self::DistilBert(m) => m.forward_t(ids, mask, None, false)?.logits,
+                Self::Roberta(m) => m.forward_t(ids, mask, types, None, None, false).logits,
+                Self::Deberta(m) => m.forward_t(ids, mask, types, None, None, false)?.logits,
+                Self::DebertaV2(m) => m.forward_t(ids, mask, types, None, None, false)?.logits,
+                Self::Electra(m) => m.forward_t(ids, mask, types, None, None, false).logits,
+                Self::Albert(m) => m.forward_t(ids, mask, types, None, None, false).logits,
+                Self::MobileBert(m) => m.forward_t(ids, types, None, None, mask, false)?.logits,
+            })
+        })
+    }
+}
+
+/// A sequence-classification model (NLI or a fine-tuned stance classifier).
+pub(crate) enum SequenceClassifier {
+    Bert(BertForSequenceClassification),
+    DistilBert(DistilBertModelClassifier),
+    Roberta(RobertaForSequenceClassification),
+    Deberta(DebertaForSequenceClassification),
+    DebertaV2(DebertaV2ForSequenceClassification),
+    Albert(AlbertForSequenceClassification),
+    MobileBert(MobileBertForSequenceClassification),
+    Bart(BartForSequenceClassification),
+}
+
+impl SequenceClassifier {
+    pub fn load(model: &ResolvedModel, device: Device) -> Result<Loaded<Self>> {
+        check_task(model, &[Task::Stance, Task::ZeroShot])?;
+        load_with(model, device, |vs, config| {
+            let p = vs.root();
+            let e = |err| rust_bert_error(model, "cannot build the model", err);
+            Ok(match model.spec.architecture {
+                Architecture::Bert => {
+                    let c: BertConfig = config.typed(model)?;
+                    Self::Bert(BertForSequenceClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::DistilBert => {
+                    let c: DistilBertConfig = config.typed(model)?;
+                    Self::DistilBert(DistilBertModelClassifier::new(p, &c).map_err(e)?)
+                }
+                Architecture::Roberta | Architecture::XlmRoberta => {
+                    let c: BertConfig = config.typed(model)?;
+                    Self::Roberta(RobertaForSequenceClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::Deberta => {
+                    let c: DebertaConfig = config.typed(model)?;
+                    Self::Deberta(DebertaForSequenceClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::DebertaV2 => {
+                    let c: DebertaV2Config = config.typed(model)?;
+                    Self::DebertaV2(DebertaV2ForSequenceClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::Albert => {
+                    let c: AlbertConfig = config.typed(model)?;
+                    Self::Albert(AlbertForSequenceClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::MobileBert => {
+                    let c: MobileBertConfig = config.typed(model)?;
+                    Self::MobileBert(MobileBertForSequenceClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::Bart => {
+                    let c: BartConfig = config.typed(model)?;
+                    Self::Bart(BartForSequenceClassification::new(p, &c).map_err(e)?)
+                }
+                Architecture::Electra | Architecture::Longformer => {
+                    return Err(unsupported(model, "sequence classification"))
+                }
+            })
+        })
+    }
+
+    /// Logits of shape `[batch, labels]`.
+    pub fn forward(&self, batch: &Batch) -> std::result::Result<Tensor, RustBertError> {
+        let ids = Some(&batch.input_ids);
+        let mask = Some(&batch.attention_mask);
+        let types = Some(&batch.token_type_ids);
+        tch::no_grad(|| {
+            Ok(match self {
+                Self::Bert(m) => m.forward_t(ids, mask, types, None, None, false).logits,
+                Self::DistilBert(m) => m.forward_t(ids, mask, None, false)?.logits,
+                Self::Roberta(m) => m.forward_t(ids, mask, types, None, None, false).logits,
+                Self::Deberta(m) => m.forward_t(ids, mask, types, None, None, false)?.logits,
+                Self::DebertaV2(m) => m.forward_t(ids, mask, types, None, None, false)?.logits,
+                Self::Albert(m) => m.forward_t(ids, mask, types, None, None, false).logits,
+                Self::MobileBert(m) => m.forward_t(ids, types, None, None, mask, false)?.logits,
+                Self::Bart(m) => {
+                    m.forward_t(&batch.input_ids, mask, None, None, None, false)
+                        .decoder_output
+                }
+            })
+        })
+    }
+}
+
+/// Copy a float tensor of any shape into a flat `Vec<f32>` on the CPU.
+pub(crate) fn to_vec_f32(t: &Tensor) -> std::result::Result<Vec<f32>, tch::TchError> {
+    let flat = t
+        .to_kind(Kind::Float)
+        .to(Device::Cpu)
+        .contiguous()
+        .view([-1]);
+    Vec::<f32>::try_from(&flat)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn safetensors_header_detects_truncation() {
+        let dir = std::env::temp_dir().join(format!("reportage-st-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.safetensors");
+        let header = br#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
+        let mut f = File::create(&path).unwrap();
+        f.write_all(&(header.len() as u64).to_le_bytes()).unwrap();
+        f.write_all(header).unwrap();
+        f.write_all(&[0u8; 8]).unwrap();
+        drop(f);
+        let shapes = safetensors_shapes(&path).unwrap();
+        assert_eq!(shapes["a"], vec![2]);
+
+        // Same header, half the data: must be refused, not read past the end.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 4]).unwrap();
+        let err = safetensors_shapes(&path).unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{err}");
+
+        std::fs::write(&path, b"\xff\xff\xff\xff\xff\xff\xff\x7fjunk").unwrap();
+        assert!(safetensors_shapes(&path).is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
