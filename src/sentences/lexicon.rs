@@ -15,6 +15,9 @@ pub enum AbbreviationKind {
     /// May end a sentence (`Inc.`, `U.S.`, `etc.`, `Jan.`): does so only before a common
     /// sentence-starting word ("It", "The", "How"...), never before a digit.
     General,
+    /// A time of day (`a.m.`, `p.m.`): ends a sentence before a capitalised word unless the
+    /// word is a day, a month or an all-capitals time zone ("4 p.m. GMT", "10 a.m. Tuesday").
+    Time,
 }
 
 /// Longest abbreviation (bytes, without its final period) the splitter looks up. The word
@@ -53,6 +56,7 @@ impl Lexicon {
                 "[title]" => AbbreviationKind::Title,
                 "[number]" => AbbreviationKind::Number,
                 "[general]" => AbbreviationKind::General,
+                "[time]" => AbbreviationKind::Time,
                 _ if line.starts_with('[') => {
                     return Err(Error::Config(format!(
                         "abbreviation list: unknown section {line}"
@@ -116,7 +120,7 @@ mod tests {
             None,
             "dotted acronyms go by shape"
         );
-        assert_eq!(lex.abbreviation(b"a.m"), Some(AbbreviationKind::General));
+        assert_eq!(lex.abbreviation(b"a.m"), Some(AbbreviationKind::Time));
         assert_eq!(
             lex.abbreviation("n°".as_bytes()),
             Some(AbbreviationKind::Number)

@@ -29,6 +29,48 @@ static STOP: [bool; 256] = {
     t
 };
 
+/// Words that continue a time rather than start a sentence ("at 10 a.m. Tuesday").
+const CALENDAR: &[&[u8]] = &[
+    b"monday",
+    b"tuesday",
+    b"wednesday",
+    b"thursday",
+    b"friday",
+    b"saturday",
+    b"sunday",
+    b"january",
+    b"february",
+    b"march",
+    b"april",
+    b"may",
+    b"june",
+    b"july",
+    b"august",
+    b"september",
+    b"october",
+    b"november",
+    b"december",
+    b"mon",
+    b"tue",
+    b"wed",
+    b"thu",
+    b"fri",
+    b"sat",
+    b"sun",
+    b"jan",
+    b"feb",
+    b"mar",
+    b"apr",
+    b"jun",
+    b"jul",
+    b"aug",
+    b"sep",
+    b"sept",
+    b"oct",
+    b"nov",
+    b"dec",
+];
+
 /// How far a list search looks for the next inline item ("1. a 2. b") before giving up.
 const LIST_WINDOW: usize = 2000;
 /// How many opening quotes/brackets are skipped to find the first letter of the next word.
@@ -376,6 +418,9 @@ impl<'t, 'r> Scanner<'t, 'r> {
             Some(AbbreviationKind::Number) if class == Class::Digit => return false,
             Some(AbbreviationKind::Number) => {}
             Some(AbbreviationKind::General) => return general_ends(class, starter, english),
+            Some(AbbreviationKind::Time) => {
+                return class != Class::Digit && !(class == Class::Upper && self.names_time(pos))
+            }
             None if english && is_dotted_acronym(wb) => {
                 return general_ends(class, starter, english)
             }
@@ -430,6 +475,14 @@ impl<'t, 'r> Scanner<'t, 'r> {
         let w = self.text.get(k..i).unwrap_or("");
         let w = w.rsplit(char::is_whitespace).next().unwrap_or(w);
         w.trim_start_matches(|c: char| is_opener(c) || matches!(c, '\u{2014}' | '\u{2013}'))
+    }
+
+    /// Whether the word at `pos` continues a time: a day, a month, or an all-capitals zone.
+    fn names_time(&self, pos: usize) -> bool {
+        let word = self.word_at(pos);
+        let len = word.len();
+        let caps = self.b[pos..pos + len].iter().all(u8::is_ascii_uppercase);
+        (caps && (2..=5).contains(&len)) || CALENDAR.contains(&word.as_slice())
     }
 
     /// ASCII-lowercased letters of the word at `pos` (for the starter list).
