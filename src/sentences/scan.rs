@@ -312,7 +312,7 @@ impl<'t, 'r> Scanner<'t, 'r> {
                         .text
                         .get(j..)
                         .is_some_and(|s| s.starts_with('\u{2029}'));
-                if blank || self.list_marker(j).is_some() {
+                if blank || self.list_marker(j).is_some() || self.dateline_at(j) {
                     self.break_line(at, next)
                 } else {
                     j
@@ -385,7 +385,9 @@ impl<'t, 'r> Scanner<'t, 'r> {
         }
         let end = self.closers(j);
         let (class, pos) = match self.follow(end) {
-            Follow::End | Follow::Attached => return end,
+            Follow::End => return end,
+            Follow::Attached if end == j && self.missing_space(i) => return self.boundary(end),
+            Follow::Attached => return end,
             Follow::Word { class, pos } => (class, pos),
         };
         if class == Class::Lower {
@@ -475,6 +477,52 @@ impl<'t, 'r> Scanner<'t, 'r> {
         let w = self.text.get(k..i).unwrap_or("");
         let w = w.rsplit(char::is_whitespace).next().unwrap_or(w);
         w.trim_start_matches(|c: char| is_opener(c) || matches!(c, '\u{2014}' | '\u{2013}'))
+    }
+
+    /// "The meeting ended.The next began.": a period glued to a sentence-starting word
+    /// ("The", "It") after a plain lower-case word. Anything else glued to a period (3.5,
+    /// U.S.A, example.com, Jane.Doe) stays together.
+    fn missing_space(&self, i: usize) -> bool {
+        let b = self.b;
+        let next_upper = b.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+            && b.get(i + 2).is_some_and(u8::is_ascii_lowercase);
+        if !next_upper || !self.lex.knows_starters() {
+            return false;
+        }
+        let word = self.word_before(i).as_bytes();
+        word.len() >= 2
+            && word.iter().all(u8::is_ascii_lowercase)
+            && self.lex.is_starter(&self.word_at(i + 1))
+    }
+
+    /// A wire-copy dateline at `p`: a place in capitals then a comma, an opening bracket or
+    /// a dash ("ALEPPO, Syria (Reuters) -", "BEIRUT (AP) -", "NEW YORK --"). After a single
+    /// line break it starts a new sentence: the line above is a headline or a byline.
+    fn dateline_at(&self, p: usize) -> bool {
+        let b = self.b;
+        let mut k = p;
+        let mut caps = 0;
+        while k < b.len() && k - p < 40 {
+            match b[k] {
+                b'A'..=b'Z' => caps += 1,
+                b' ' | b'-' | b'.' | b'\'' if caps > 0 => {}
+                _ => break,
+            }
+            k += 1;
+        }
+        // Back off the separator the run may have eaten ("BEIRUT (" ends at the space).
+        while k > p && matches!(b[k - 1], b' ' | b'-') {
+            k -= 1;
+        }
+        let rest = &b[k..];
+        let comma_place =
+            rest.starts_with(b", ") && rest.get(2).is_some_and(u8::is_ascii_uppercase);
+        caps >= 3
+            && (comma_place
+                || rest.starts_with(b" (")
+                || rest.starts_with(b" -")
+                || rest.starts_with(" \u{2014}".as_bytes())
+                || rest.starts_with(" \u{2013}".as_bytes()))
     }
 
     /// Whether the word at `pos` continues a time: a day, a month, or an all-capitals zone.

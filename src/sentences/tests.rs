@@ -129,11 +129,17 @@ fn control_characters_and_odd_input_do_not_panic() {
 }
 
 #[test]
-fn a_long_line_without_punctuation_is_one_sentence() {
-    let text = "word ".repeat(200_000);
+fn a_50_mb_single_line() {
+    let text = "word ".repeat(10_000_000);
     let s = SentenceSplitter::new().split(&text);
-    assert_eq!(s.len(), 1);
-    assert_eq!(s[0].span.end, text.len() - 1);
+    assert_eq!(s.len(), 1, "no punctuation: one sentence");
+    assert_eq!((s[0].span.start, s[0].span.end), (0, text.len() - 1));
+
+    // About the same size with a sentence every 48 bytes (and a last, unfinished one).
+    let text = "The army advanced on the city and took it. Then ".repeat(1_000_000);
+    let s = SentenceSplitter::new().split(&text);
+    assert_eq!(s.len(), 1_000_001);
+    assert!(check_tiling(&text, &s).is_ok());
 }
 
 #[test]
