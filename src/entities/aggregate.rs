@@ -316,8 +316,8 @@ pub fn aggregate(
 fn words(tokens: &[TokenView]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for i in 1..tokens.len() {
-        if !tokens[i].is_subword {
+    for (i, token) in tokens.iter().enumerate().skip(1) {
+        if !token.is_subword {
             out.push(start..i);
             start = i;
         }
@@ -393,7 +393,7 @@ fn group_bio(items: &[Item], labels: &LabelSet) -> Vec<RawEntity> {
         if let Some(last) = group.last() {
             let (begin, tag) = hf_tag(&labels.labels[item.label]);
             let (_, last_tag) = hf_tag(&labels.labels[last.label]);
-            if !(tag == last_tag && !begin) {
+            if tag != last_tag || begin {
                 flush(&mut group, &mut out);
             }
         }

@@ -130,7 +130,7 @@ impl EntityRecognizer {
             .tokenizer
             .get_post_processor()
             .map_or(0, |p| p.added_tokens(false));
-        let window = max_length.checked_sub(added_tokens).unwrap_or(0);
+        let window = max_length.saturating_sub(added_tokens);
         let window_overlap = config.window_overlap.unwrap_or(window / 4);
         // Validates window and overlap once, so recognition cannot fail on them later.
         token_windows(window + 1, window, window_overlap)?;

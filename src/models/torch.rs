@@ -340,6 +340,8 @@ fn unsupported(model: &ResolvedModel, task: &str) -> Error {
 }
 
 /// A token-classification model of any architecture the crate supports.
+// One model per recognizer, never in collections: boxing the large variants buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum TokenClassifier {
     Bert(BertForTokenClassification),
     DistilBert(DistilBertForTokenClassification),
@@ -460,6 +462,8 @@ impl TokenClassifier {
 }
 
 /// A sequence-classification model (NLI or a fine-tuned stance classifier).
+// One model per recognizer, never in collections: boxing the large variants buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum SequenceClassifier {
     Bert(BertForSequenceClassification),
     DistilBert(DistilBertModelClassifier),
