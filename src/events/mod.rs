@@ -1,7 +1,7 @@
 //! Events: who did what to whom, where and when, with the evidence.
 
 mod lexicon;
-mod text;
+pub(crate) mod text;
 mod time;
 mod types;
 
