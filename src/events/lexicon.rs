@@ -283,6 +283,7 @@ pub struct PatternWords {
     pub target: Vec<String>,
     pub locative: Vec<String>,
     pub place_modifiers: Vec<String>,
+    pub prepositions: Vec<String>,
 }
 
 /// Words that open clauses.

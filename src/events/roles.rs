@@ -1,0 +1,712 @@
+//! Role assignment inside one sentence: actor and place mentions, clauses, triggers, and who
+//! did what to whom.
+//!
+//! Everything here is rules over tokens, driven by the word lists of [`RoleRules`] and the
+//! trigger lexicon; it never looks beyond the sentence (no coreference).
+
+use super::lexicon::{phrase_at, phrase_ending_at, RoleRules, TriggerHit, TriggerLexicon};
+use super::text::{tokenize, Token};
+use super::types::{Actor, EventType, Place, Role, Trigger};
+use crate::{Entity, EntityKind, Span};
+
+/// An actor or place mention, in token indices of the sentence.
+#[derive(Debug, Clone, PartialEq)]
+struct Mention {
+    start: usize,
+    end: usize,
+    /// Byte span (may be narrower than the tokens: "Russian" in "Russian-backed").
+    span: Span,
+    kind: Option<EntityKind>,
+    named: bool,
+    place: bool,
+}
+
+/// A stretch of the sentence that roles do not cross.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Clause {
+    start: usize,
+    end: usize,
+    /// The lower-cased word that opened it, if a clause word did.
+    opener: Option<usize>,
+}
+
+/// A supporter phrase: "backed by Russian air support" -> the actor "Russian air support".
+#[derive(Debug, Clone)]
+struct Zone {
+    /// Token range of the whole phrase, pattern words included.
+    start: usize,
+    end: usize,
+    actor: Option<Actor>,
+}
+
+/// An event as the rules see it, before ids, dates, confidence and stance.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Draft {
+    pub event_type: EventType,
+    pub mode: Option<String>,
+    pub triggers: Vec<Trigger>,
+    pub weak: bool,
+    pub sources: Vec<Actor>,
+    pub targets: Vec<Actor>,
+    pub supporters: Vec<Actor>,
+    pub locations: Vec<Place>,
+    /// Whether the source came from another clause (inherited subject, relative clause).
+    pub inherited_source: bool,
+}
+
+/// Analyse one sentence. `text` is the whole report, `span` the sentence, `entities` the
+/// sentence's entities with report offsets, sorted by start.
+pub(crate) fn analyse(
+    text: &str,
+    span: Span,
+    entities: &[Entity],
+    lexicon: &TriggerLexicon,
+    rules: &RoleRules,
+) -> (Vec<Token>, Vec<Draft>) {
+    let Some(sentence) = text.get(span.range()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let toks = tokenize(sentence, span.start);
+    let a = Analysis::new(text, &toks, entities, lexicon, rules);
+    let drafts = a.drafts();
+    (toks, drafts)
+}
+
+struct Analysis<'a> {
+    text: &'a str,
+    toks: &'a [Token],
+    rules: &'a RoleRules,
+    lexicon: &'a TriggerLexicon,
+    /// Token range of each entity.
+    ents: Vec<(usize, usize, &'a Entity)>,
+    hits: Vec<TriggerHit>,
+    mentions: Vec<Mention>,
+    clauses: Vec<Clause>,
+    zones: Vec<Zone>,
+    /// Actors marked by a "-backed" word ("Russian-backed forces"): supporters of the clause.
+    hyphen_backers: Vec<(usize, Actor)>,
+}
+
+fn lower_in(list: &[String], w: &str) -> bool {
+    list.iter().any(|x| x == w)
+}
+
+impl<'a> Analysis<'a> {
+    fn new(
+        text: &'a str,
+        toks: &'a [Token],
+        entities: &'a [Entity],
+        lexicon: &'a TriggerLexicon,
+        rules: &'a RoleRules,
+    ) -> Self {
+        let mut ents = Vec::new();
+        for e in entities {
+            let a = toks.iter().position(|t| t.span.end > e.span.start);
+            let b = toks.iter().rposition(|t| t.span.start < e.span.end);
+            if let (Some(a), Some(b)) = (a, b) {
+                // Overlapping entities (a sloppy recognizer): keep the first.
+                if a <= b && ents.last().is_none_or(|&(_, pb, _)| a >= pb) {
+                    ents.push((a, b + 1, e));
+                }
+            }
+        }
+        let mut a = Analysis {
+            text,
+            toks,
+            rules,
+            lexicon,
+            ents,
+            hits: Vec::new(),
+            mentions: Vec::new(),
+            clauses: Vec::new(),
+            zones: Vec::new(),
+            hyphen_backers: Vec::new(),
+        };
+        a.clauses = a.find_clauses();
+        a.hits = a.find_triggers();
+        a.mentions = a.find_mentions();
+        a.zones = a.find_zones();
+        a
+    }
+
+    fn word(&self, i: usize) -> &str {
+        self.toks.get(i).map(|t| t.lower.as_str()).unwrap_or("")
+    }
+
+    fn entity_at(&self, i: usize) -> Option<(usize, usize, &'a Entity)> {
+        self.ents.iter().copied().find(|&(a, _, _)| a == i)
+    }
+
+    fn inside_entity(&self, i: usize) -> bool {
+        self.ents.iter().any(|&(a, b, _)| a <= i && i < b)
+    }
+
+    fn tok_span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.toks[start].span.start, self.toks[end - 1].span.end)
+    }
+
+    fn surface(&self, span: Span) -> String {
+        self.text.get(span.range()).unwrap_or_default().to_string()
+    }
+
+    // ---- clauses ---------------------------------------------------------------------
+
+    fn find_clauses(&self) -> Vec<Clause> {
+        let c = &self.rules.clauses;
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut opener = None;
+        for i in 0..self.toks.len() {
+            let w = self.word(i);
+            let after_punct = i > 0 && matches!(self.word(i - 1), "," | ";" | ":" | "—" | "–");
+            let opens = (i > 0 && lower_in(&c.always, w))
+                || (after_punct && lower_in(&c.after_comma, w))
+                || (i > 0 && self.word(i - 1) == ";");
+            if opens && i > start {
+                out.push(Clause {
+                    start,
+                    end: i,
+                    opener,
+                });
+                start = i;
+                opener = Some(i);
+            }
+        }
+        out.push(Clause {
+            start,
+            end: self.toks.len(),
+            opener,
+        });
+        out
+    }
+
+    fn clause_of(&self, i: usize) -> usize {
+        self.clauses
+            .iter()
+            .position(|c| c.start <= i && i < c.end)
+            .unwrap_or(0)
+    }
+
+    // ---- triggers --------------------------------------------------------------------
+
+    fn find_triggers(&self) -> Vec<TriggerHit> {
+        let m = &self.rules.modality;
+        self.lexicon
+            .find(self.toks)
+            .into_iter()
+            // A trigger word inside a name is part of the name ("Rapid Support Forces").
+            .filter(|h| !(h.start..h.end).any(|i| self.inside_entity(i)))
+            .filter(|h| {
+                let clause = self.clauses[self.clause_of(h.start)];
+                let near = h.start.saturating_sub(4).max(clause.start);
+                // Negated triggers did not happen; hypothetical ones ("whether", "could")
+                // colour the rest of their clause.
+                !(near..h.start).any(|k| {
+                    phrase_at(&m.negation, self.toks, k).is_some_and(|n| k + n <= h.start)
+                }) && !(clause.start..h.start).any(|k| {
+                    phrase_at(&m.irrealis, self.toks, k).is_some_and(|n| k + n <= h.start)
+                })
+            })
+            .collect()
+    }
+
+    fn in_trigger(&self, i: usize) -> bool {
+        self.hits.iter().any(|h| h.start <= i && i < h.end)
+    }
+
+    // ---- mentions --------------------------------------------------------------------
+
+    fn is_head(&self, i: usize) -> Option<(usize, Option<EntityKind>)> {
+        let a = &self.rules.actors;
+        if let Some(n) = phrase_at(&a.org, self.toks, i) {
+            return Some((n, Some(EntityKind::Organization)));
+        }
+        if let Some(n) = phrase_at(&a.person, self.toks, i) {
+            return Some((n, Some(EntityKind::Person)));
+        }
+        phrase_at(&a.groups, self.toks, i).map(|n| (n, None))
+    }
+
+    fn is_modifier(&self, i: usize) -> bool {
+        lower_in(&self.rules.actors.modifiers, self.word(i))
+    }
+
+    /// Whether modifiers then a head start at `i` ("government forces", "ground troops").
+    fn head_follows(&self, mut i: usize) -> bool {
+        while i < self.toks.len() {
+            if self.is_head(i).is_some() && !(self.is_modifier(i) && self.head_follows(i + 1)) {
+                return true;
+            }
+            if !self.is_modifier(i) {
+                return false;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    fn place_context(&self, run_start: usize, ent_start: usize) -> bool {
+        let pm = &self.rules.patterns;
+        phrase_ending_at(&pm.locative, self.toks, run_start).is_some()
+            || (run_start..ent_start).any(|k| self.word(k) != "the")
+    }
+
+    /// A place at `i`: place modifiers, then a place entity (a GPE only in a place context).
+    fn place_at(&self, i: usize) -> Option<Mention> {
+        let pm = &self.rules.patterns.place_modifiers;
+        let mut k = i;
+        while self.entity_at(k).is_none() {
+            k += phrase_at(pm, self.toks, k)?;
+        }
+        let (a, b, e) = self.entity_at(k)?;
+        let place = match e.kind {
+            EntityKind::Location | EntityKind::Facility => true,
+            EntityKind::Gpe => self.place_context(i, a) && !self.head_follows(b),
+            _ => false,
+        };
+        place.then(|| Mention {
+            start: i,
+            end: b,
+            span: Span::new(self.toks[i].span.start.min(e.span.start), e.span.end),
+            kind: Some(e.kind.clone()),
+            named: true,
+            place: true,
+        })
+    }
+
+    /// An actor phrase at `i`: an entity grown to its noun phrase, or a lexicon head.
+    fn actor_at(&self, i: usize) -> Option<Mention> {
+        let dets = &self.rules.actors.determiners;
+        let mut j = i;
+        if lower_in(dets, self.word(j)) {
+            j += 1;
+        }
+        let mut last_good: Option<usize> = None;
+        let mut kind: Option<EntityKind> = None;
+        let mut head_kind: Option<Option<EntityKind>> = None;
+        let mut named = false;
+        while j < self.toks.len() {
+            if let Some((a, b, e)) = self.entity_at(j) {
+                let person_after_title = head_kind.is_some() && e.kind == EntityKind::Person;
+                if head_kind.is_some() && !person_after_title {
+                    break;
+                }
+                if e.kind.is_place() && !e.kind.is_actor() {
+                    break;
+                }
+                if e.kind == EntityKind::Gpe && self.place_context(i, a) && !self.head_follows(b) {
+                    break;
+                }
+                if !e.kind.is_actor() {
+                    break;
+                }
+                // "Russian-backed": the entity only names the backer, not this phrase.
+                if e.span.end < self.toks[b - 1].span.end {
+                    break;
+                }
+                kind.get_or_insert(e.kind.clone());
+                named = true;
+                j = b;
+                last_good = Some(j);
+                continue;
+            }
+            if self.in_trigger(j) {
+                break;
+            }
+            if let Some((n, hk)) = self.is_head(j) {
+                if self.is_modifier(j) && self.head_follows(j + 1) {
+                    j += 1;
+                    continue;
+                }
+                j += n;
+                last_good = Some(j);
+                head_kind = Some(hk);
+                // "the Syrian government's ground troops": one phrase through the possessive.
+                if self.word(j) == "'s" && self.head_follows(j + 1) {
+                    j += 1;
+                    head_kind = None;
+                    continue;
+                }
+                // A PERSON name may follow a title; anything else ends the phrase.
+                if self
+                    .entity_at(j)
+                    .is_some_and(|(_, _, e)| e.kind == EntityKind::Person)
+                {
+                    continue;
+                }
+                break;
+            }
+            if self.word(j) == "'s" && last_good == Some(j) && self.head_follows(j + 1) {
+                j += 1;
+                continue;
+            }
+            if self.is_modifier(j) {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let end = last_good?;
+        let head_kind = head_kind.flatten();
+        // An ORG/PERSON head names the phrase's kind ("Syrian government forces" is an ORG).
+        let kind = match (&head_kind, kind) {
+            (Some(h), _) => Some(h.clone()),
+            (None, k) => k,
+        };
+        Some(Mention {
+            start: i,
+            end,
+            span: self.tok_span(i, end),
+            kind,
+            named,
+            place: false,
+        })
+    }
+
+    fn find_mentions(&mut self) -> Vec<Mention> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.toks.len() {
+            if !self.toks[i].is_word {
+                i += 1;
+                continue;
+            }
+            if let Some(m) = self.place_at(i) {
+                i = m.end;
+                out.push(m);
+                continue;
+            }
+            if let Some(m) = self.actor_at(i) {
+                // A lexicon noun inside a trigger is the trigger ("military support").
+                if m.named || !(m.start..m.end).any(|k| self.in_trigger(k)) {
+                    i = m.end;
+                    out.push(m);
+                    continue;
+                }
+            }
+            // "Russian-backed forces": the name before the hyphen backs what follows.
+            if let Some((_, b, e)) = self.entity_at(i) {
+                let w = self.word(i);
+                if b == i + 1
+                    && (w.ends_with("-backed") || w.ends_with("-supported"))
+                    && e.kind.is_actor()
+                {
+                    let actor = Actor {
+                        text: e.text.clone(),
+                        span: e.span,
+                        kind: Some(e.kind.clone()),
+                        named: true,
+                        role: Role::Supporter,
+                    };
+                    self.hyphen_backers.push((i, actor));
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    // ---- supporter phrases -----------------------------------------------------------
+
+    fn find_zones(&self) -> Vec<Zone> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.toks.len() {
+            let Some(n) = phrase_at(&self.rules.patterns.supporter, self.toks, i) else {
+                i += 1;
+                continue;
+            };
+            let clause = self.clauses[self.clause_of(i)];
+            let mut end = i + n;
+            while end < clause.end && self.toks[end].is_word {
+                end += 1;
+            }
+            let inside: Vec<&Mention> = self
+                .mentions
+                .iter()
+                .filter(|m| !m.place && m.start >= i + n && m.end <= end)
+                .collect();
+            let actor = inside.first().map(|first| {
+                // The whole noun phrase ("Russian air support"), up to the phrase's last word.
+                let span = Span::new(first.span.start, self.toks[end - 1].span.end);
+                let kind = inside
+                    .iter()
+                    .find(|m| m.named)
+                    .and_then(|m| m.kind.clone())
+                    .or_else(|| first.kind.clone());
+                Actor {
+                    text: self.surface(span),
+                    span,
+                    kind,
+                    named: inside.iter().any(|m| m.named),
+                    role: Role::Supporter,
+                }
+            });
+            out.push(Zone {
+                start: i,
+                end,
+                actor,
+            });
+            i = end.max(i + 1);
+        }
+        out
+    }
+
+    fn in_zone(&self, i: usize) -> bool {
+        self.zones.iter().any(|z| z.start <= i && i < z.end)
+    }
+
+    // ---- roles -----------------------------------------------------------------------
+
+    /// Whether the mention is the object of a preposition (not a subject).
+    fn after_preposition(&self, m: &Mention) -> bool {
+        // A clause opener is not a preposition: "with troops making gains".
+        let opener = self.clauses.iter().any(|c| c.opener == Some(m.start.wrapping_sub(1)));
+        m.start > 0
+            && !opener
+            && lower_in(&self.rules.patterns.prepositions, self.word(m.start - 1))
+    }
+
+    fn actors_in(&self, from: usize, to: usize) -> impl Iterator<Item = (usize, &Mention)> {
+        self.mentions
+            .iter()
+            .enumerate()
+            .filter(move |(_, m)| !m.place && m.start >= from && m.end <= to && !self.in_zone(m.start))
+    }
+
+    /// Mentions coordinated with `k` by "and" / "," ("Russian and Syrian forces").
+    fn coordinated(&self, k: usize) -> Vec<usize> {
+        let mut group = vec![k];
+        let mut cur = k;
+        while cur + 1 < self.mentions.len() {
+            let (a, b) = (&self.mentions[cur], &self.mentions[cur + 1]);
+            let gap: Vec<&str> = (a.end..b.start).map(|i| self.word(i)).collect();
+            if b.place || !matches!(gap.as_slice(), ["and"] | [","] | [",", "and"]) {
+                break;
+            }
+            group.push(cur + 1);
+            cur += 1;
+        }
+        group
+    }
+
+    /// The subject of a clause: its first actor that is not a prepositional object.
+    fn subject_of(&self, c: &Clause) -> Option<usize> {
+        self.actors_in(c.start, c.end)
+            .find(|(_, m)| !self.after_preposition(m))
+            .map(|(k, _)| k)
+    }
+
+    fn actor(&self, k: usize, role: Role) -> Actor {
+        let m = &self.mentions[k];
+        Actor {
+            text: self.surface(m.span),
+            span: m.span,
+            kind: m.kind.clone(),
+            named: m.named,
+            role,
+        }
+    }
+
+    fn place(&self, m: &Mention) -> Place {
+        Place {
+            text: self.surface(m.span),
+            span: m.span,
+            kind: m.kind.clone(),
+        }
+    }
+
+    fn is_passive(&self, h: &TriggerHit) -> bool {
+        let t = &self.toks[h.start];
+        let participle = t.lower.ends_with("ed") || lower_in(&self.rules.voice.participles, &t.lower);
+        if !participle {
+            return false;
+        }
+        // Up to two adverbs between the auxiliary and the participle ("was heavily shelled").
+        (0..=2).any(|skip| {
+            let end = h.start.saturating_sub(skip);
+            (end..h.start).all(|k| self.word(k).ends_with("ly"))
+                && phrase_ending_at(&self.rules.voice.passive_aux, self.toks, end).is_some()
+        })
+    }
+
+    fn drafts(&self) -> Vec<Draft> {
+        let mut out = Vec::new();
+        for (ci, clause) in self.clauses.iter().enumerate() {
+            let mut groups: Vec<(Vec<&TriggerHit>, bool)> = Vec::new();
+            let mut absorbed = false;
+            for h in self
+                .hits
+                .iter()
+                .filter(|h| h.start >= clause.start && h.end <= clause.end)
+            {
+                // Triggers inside "backed by ..." describe the backing, not a new event.
+                if absorbed || self.in_zone(h.start) {
+                    continue;
+                }
+                let verbal = self.lexicon.info(h.event_type).verbal;
+                match groups
+                    .iter_mut()
+                    .find(|(g, _)| g[0].event_type == h.event_type)
+                {
+                    Some((g, _)) => g.push(h),
+                    None => groups.push((vec![h], verbal)),
+                }
+                // What a speech act says is its content, not another event.
+                absorbed = verbal;
+            }
+            for (group, verbal) in groups {
+                if let Some(d) = self.draft(ci, clause, &group, verbal) {
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    fn draft(&self, ci: usize, clause: &Clause, group: &[&TriggerHit], verbal: bool) -> Option<Draft> {
+        let anchor = group[0];
+        let passive = self.is_passive(anchor);
+        // "shelled by X", "the attack by X": an explicit agent after the trigger.
+        let agent = self
+            .actors_in(anchor.end, clause.end)
+            .find(|(_, m)| lower_in(&self.rules.patterns.agent, self.word(m.start.wrapping_sub(1))))
+            .map(|(k, _)| k);
+        let before: Vec<(usize, &Mention)> = self
+            .actors_in(clause.start, anchor.start)
+            .filter(|(_, m)| !self.after_preposition(m))
+            .collect();
+        let nearest_before = before.last().map(|&(k, _)| k);
+
+        let mut inherited_source = false;
+        let mut target: Option<usize> = None;
+        let source = if passive {
+            target = nearest_before;
+            agent
+        } else {
+            agent.or(nearest_before).or_else(|| {
+                let opener = clause.opener.map(|o| self.word(o)).unwrap_or("");
+                let c = &self.rules.clauses;
+                let from_earlier = if lower_in(&c.relative, opener) {
+                    // "the rebels, who ...": the actor right before the clause.
+                    self.actors_in(0, clause.start).last().map(|(k, _)| k)
+                } else if lower_in(&c.inherit_subject, opener) {
+                    self.clauses[..ci].iter().rev().find_map(|c| self.subject_of(c))
+                } else {
+                    None
+                };
+                inherited_source = from_earlier.is_some();
+                from_earlier
+            })
+        };
+        if !passive {
+            let excluded = |m: &Mention| {
+                let prev = self.word(m.start.wrapping_sub(1));
+                lower_in(&self.rules.patterns.agent, prev) || prev == "from"
+            };
+            let last_end = group.iter().map(|h| h.end).max().unwrap_or(anchor.end);
+            target = if verbal {
+                // Only an actor right after a speech act is addressed by it ("urged Russia").
+                self.actors_in(anchor.end, clause.end)
+                    .find(|(_, m)| m.start <= anchor.end + 1 && !excluded(m))
+                    .map(|(k, _)| k)
+            } else {
+                self.actors_in(anchor.end, clause.end)
+                    .filter(|(k, m)| Some(*k) != source && !excluded(m))
+                    .find(|(_, m)| m.start >= anchor.end && (m.start >= last_end || m.end <= last_end))
+                    .map(|(k, _)| k)
+            };
+        }
+        if source.is_none() && target.is_none() {
+            return None;
+        }
+        if group.iter().all(|h| h.weak) && source.is_none() {
+            return None;
+        }
+        let sources: Vec<Actor> = source
+            .map(|k| self.coordinated(k).into_iter().map(|k| self.actor(k, Role::Source)).collect())
+            .unwrap_or_default();
+        let targets: Vec<Actor> = target
+            .filter(|t| Some(*t) != source)
+            .map(|k| self.coordinated(k).into_iter().map(|k| self.actor(k, Role::Target)).collect())
+            .unwrap_or_default();
+
+        // Supporters: "backed by" phrases and "X-backed" words in the source's clause.
+        let source_clause = source.map(|k| self.clause_of(self.mentions[k].start)).unwrap_or(ci);
+        let mut supporters: Vec<Actor> = self
+            .zones
+            .iter()
+            .filter(|z| self.clause_of(z.start) == source_clause)
+            .filter_map(|z| z.actor.clone())
+            .collect();
+        supporters.extend(
+            self.hyphen_backers
+                .iter()
+                .filter(|(i, _)| self.clause_of(*i) == source_clause)
+                .map(|(_, a)| a.clone()),
+        );
+
+        let places_in = |from: usize, to: usize| -> Vec<Place> {
+            self.mentions
+                .iter()
+                .filter(|m| m.place && m.start >= from && m.end <= to)
+                .map(|m| self.place(m))
+                .collect()
+        };
+        let mut locations = places_in(clause.start, clause.end);
+        if locations.is_empty() {
+            locations = places_in(0, self.toks.len());
+        }
+
+        let mode = group.iter().find_map(|h| h.mode.clone());
+        let triggers = group
+            .iter()
+            .map(|h| {
+                let span = self.tok_span(h.start, h.end);
+                Trigger {
+                    text: self.surface(span),
+                    span,
+                    pattern: h.phrase.clone(),
+                }
+            })
+            .collect();
+        Some(Draft {
+            event_type: anchor.event_type,
+            mode,
+            triggers,
+            weak: group.iter().all(|h| h.weak),
+            sources,
+            targets,
+            supporters,
+            locations,
+            inherited_source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::GazetteerRecognizer;
+    use crate::EntityRecognition;
+
+    fn run(s: &str) -> Vec<Draft> {
+        let ents = GazetteerRecognizer::default().recognize(s).unwrap();
+        let lex = TriggerLexicon::default();
+        let rules = RoleRules::default();
+        let toks = tokenize(s, 0);
+        let a = Analysis::new(s, &toks, &ents, &lex, &rules);
+        eprintln!("clauses {:?}", a.clauses);
+        eprintln!("hits {:?}", a.hits);
+        for m in &a.mentions {
+            eprintln!("mention {:?} {}", m, &s[m.span.range()]);
+        }
+        a.drafts()
+    }
+
+    #[test]
+    fn debug_s1() {
+        let d = run("According to recent reports, Syrian government forces, backed by Russian air support, have made significant advances in central Aleppo, pushing towards the historic Old Quarter.");
+        eprintln!("{d:#?}");
+    }
+}
