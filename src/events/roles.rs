@@ -476,18 +476,20 @@ impl<'a> Analysis<'a> {
 
     /// Mentions coordinated with `k` by "and" / "," ("Russian and Syrian forces").
     fn coordinated(&self, k: usize) -> Vec<usize> {
-        let mut group = vec![k];
-        let mut cur = k;
-        while cur + 1 < self.mentions.len() {
-            let (a, b) = (&self.mentions[cur], &self.mentions[cur + 1]);
+        let linked = |a: usize, b: usize| {
+            let (a, b) = (&self.mentions[a], &self.mentions[b]);
             let gap: Vec<&str> = (a.end..b.start).map(|i| self.word(i)).collect();
-            if b.place || !matches!(gap.as_slice(), ["and"] | [","] | [",", "and"]) {
-                break;
-            }
-            group.push(cur + 1);
-            cur += 1;
+            !a.place && !b.place && matches!(gap.as_slice(), ["and"] | [","] | [",", "and"])
+        };
+        let mut first = k;
+        while first > 0 && linked(first - 1, first) {
+            first -= 1;
         }
-        group
+        let mut last = k;
+        while last + 1 < self.mentions.len() && linked(last, last + 1) {
+            last += 1;
+        }
+        (first..=last).collect()
     }
 
     /// The subject of a clause: its first actor that is not a prepositional object.
@@ -516,6 +518,14 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    fn after_preposition_word(&self, i: usize) -> bool {
+        let mut k = i;
+        if k > 0 && lower_in(&self.rules.actors.determiners, self.word(k - 1)) {
+            k -= 1;
+        }
+        k > 0 && lower_in(&self.rules.patterns.prepositions, self.word(k - 1))
+    }
+
     fn is_passive(&self, h: &TriggerHit) -> bool {
         let t = &self.toks[h.start];
         let participle = t.lower.ends_with("ed") || lower_in(&self.rules.voice.participles, &t.lower);
@@ -542,6 +552,11 @@ impl<'a> Analysis<'a> {
             {
                 // Triggers inside "backed by ..." describe the backing, not a new event.
                 if absorbed || self.in_zone(h.start) {
+                    continue;
+                }
+                // "sanctions ... over the crackdown": a noun after a preposition, once the
+                // clause has its event, is what that event is about.
+                if !groups.is_empty() && self.after_preposition_word(h.start) {
                     continue;
                 }
                 let verbal = self.lexicon.info(h.event_type).verbal;
@@ -605,13 +620,22 @@ impl<'a> Analysis<'a> {
                 lower_in(&self.rules.patterns.agent, prev) || prev == "from"
             };
             let last_end = group.iter().map(|h| h.end).max().unwrap_or(anchor.end);
+            // The target comes before the next trigger of another event in the clause.
+            let limit = self
+                .hits
+                .iter()
+                .filter(|h| h.start >= anchor.end && h.event_type != anchor.event_type)
+                .map(|h| h.start)
+                .min()
+                .unwrap_or(clause.end)
+                .min(clause.end);
             target = if verbal {
                 // Only an actor right after a speech act is addressed by it ("urged Russia").
-                self.actors_in(anchor.end, clause.end)
+                self.actors_in(anchor.end, limit)
                     .find(|(_, m)| m.start <= anchor.end + 1 && !excluded(m))
                     .map(|(k, _)| k)
             } else {
-                self.actors_in(anchor.end, clause.end)
+                self.actors_in(anchor.end, limit)
                     .filter(|(k, m)| Some(*k) != source && !excluded(m))
                     .find(|(_, m)| m.start >= anchor.end && (m.start >= last_end || m.end <= last_end))
                     .map(|(k, _)| k)
@@ -690,23 +714,81 @@ mod tests {
     use crate::entities::GazetteerRecognizer;
     use crate::EntityRecognition;
 
-    fn run(s: &str) -> Vec<Draft> {
+    /// One line per draft: `TYPE[/mode] src=a+b tgt=.. sup=.. loc=..`.
+    fn show(s: &str) -> Vec<String> {
         let ents = GazetteerRecognizer::default().recognize(s).unwrap();
-        let lex = TriggerLexicon::default();
-        let rules = RoleRules::default();
-        let toks = tokenize(s, 0);
-        let a = Analysis::new(s, &toks, &ents, &lex, &rules);
-        eprintln!("clauses {:?}", a.clauses);
-        eprintln!("hits {:?}", a.hits);
-        for m in &a.mentions {
-            eprintln!("mention {:?} {}", m, &s[m.span.range()]);
-        }
-        a.drafts()
+        let (lex, rules) = (TriggerLexicon::default(), RoleRules::default());
+        let (_, drafts) = analyse(s, Span::new(0, s.len()), &ents, &lex, &rules);
+        let names = |v: &[Actor]| v.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join("+");
+        drafts
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}{} src={} tgt={} sup={} loc={}",
+                    d.event_type,
+                    d.mode.as_deref().map(|m| format!("/{m}")).unwrap_or_default(),
+                    names(&d.sources),
+                    names(&d.targets),
+                    names(&d.supporters),
+                    d.locations.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("+"),
+                )
+            })
+            .collect()
     }
 
     #[test]
-    fn debug_s1() {
-        let d = run("According to recent reports, Syrian government forces, backed by Russian air support, have made significant advances in central Aleppo, pushing towards the historic Old Quarter.");
-        eprintln!("{d:#?}");
+    fn actor_phrases_grow_around_entities_and_supporters_are_split_off() {
+        assert_eq!(
+            show("Syrian government forces, backed by Russian air support, have made significant advances in central Aleppo, pushing towards the historic Old Quarter."),
+            ["ASSAULT src=Syrian government forces tgt= sup=Russian air support loc=central Aleppo+the historic Old Quarter"]
+        );
+        assert_eq!(
+            show("Turkish-backed fighters clashed with the SDF near Manbij."),
+            ["ASSAULT src=fighters tgt=the SDF sup=Turkish loc=Manbij"]
+        );
+        assert_eq!(
+            show("Russian and Syrian warplanes bombed rebel positions in Idlib."),
+            ["ASSAULT/aerial src=Russian+Syrian tgt= sup= loc=Idlib"]
+        );
+    }
+
+    #[test]
+    fn voice_against_and_speech_acts() {
+        assert_eq!(
+            show("The convoy was shelled by government forces on Tuesday."),
+            ["ASSAULT src=government forces tgt= sup= loc="]
+        );
+        assert_eq!(
+            show("Rebels launched an offensive against Syrian troops near Idlib."),
+            ["ASSAULT src=Rebels tgt=Syrian troops sup= loc=Idlib"]
+        );
+        // The content of a request is not a second event.
+        assert_eq!(
+            show("The European Union urged Russia to halt airstrikes on Aleppo."),
+            ["REQUEST src=The European Union tgt=Russia sup= loc="]
+        );
+        assert_eq!(
+            show("The United States imposed sanctions on Iranian officials over the crackdown."),
+            ["SANCTION src=The United States tgt=Iranian officials sup= loc="]
+        );
+    }
+
+    #[test]
+    fn clauses_negation_and_inherited_subjects() {
+        // The relative clause takes its antecedent; the negated attack is no event.
+        assert_eq!(
+            show("Kurdish-led forces, who captured the town last week, did not attack the base."),
+            ["ASSAULT src=forces tgt= sup= loc="]
+        );
+        assert_eq!(
+            show("Protesters marched through central Khartoum, demanding that the army hand power to civilians."),
+            [
+                "PROTEST src=Protesters tgt= sup= loc=central Khartoum",
+                "REQUEST src=Protesters tgt=the army sup= loc=central Khartoum"
+            ]
+        );
+        assert!(show("It remains to be seen whether the army will attack the rebels.").is_empty());
+        // A background noun with nobody doing it is no event.
+        assert!(show("Fighting continued across the city.").is_empty());
     }
 }
