@@ -39,6 +39,9 @@ pub struct TypeInfo {
     pub description: String,
     /// A speech act: what follows it is content, and only an actor right after it is a target.
     pub verbal: bool,
+    /// For a speech act: a place after the trigger is still where the event happened
+    /// ("met ... in Ankara"), not part of what was said ("called for talks in Geneva").
+    pub located: bool,
 }
 
 /// A trigger found in a sentence (token indices into that sentence).
@@ -79,6 +82,8 @@ struct RawType {
     #[serde(default)]
     verbal: bool,
     #[serde(default)]
+    located: bool,
+    #[serde(default)]
     triggers: Vec<String>,
     #[serde(default)]
     weak: Vec<String>,
@@ -107,6 +112,7 @@ impl TriggerLexicon {
                     event_type,
                     description: entry.description,
                     verbal: entry.verbal,
+                    located: entry.located,
                 },
             );
             let plain = entry.triggers.iter().map(|p| (p, None, false));
@@ -154,6 +160,7 @@ impl TriggerLexicon {
             event_type: t,
             description: t.as_str().to_lowercase(),
             verbal: false,
+            located: false,
         })
     }
 
@@ -164,9 +171,13 @@ impl TriggerLexicon {
         while i < toks.len() {
             let mut best: Option<(usize, &Pattern)> = None;
             if toks[i].is_word {
-                let keys = [toks[i].stem.as_str(), toks[i].lower.as_str()];
-                for key in keys {
-                    for p in self.by_first.get(key).into_iter().flatten() {
+                let keys = [toks[i].stem.as_str(), toks[i].lower.as_str(), toks[i].tail.as_str()];
+                for (n, key) in keys.iter().enumerate() {
+                    // The same key twice would only repeat the work.
+                    if keys[..n].contains(key) {
+                        continue;
+                    }
+                    for p in self.by_first.get(*key).into_iter().flatten() {
                         if let Some(end) = match_at(&p.words, toks, i) {
                             // Longer wins; on a tie the non-weak, then the moded pattern.
                             let better = match best {
@@ -241,7 +252,9 @@ fn match_at(words: &[PatWord], toks: &[Token], i: usize) -> Option<usize> {
         }),
         PatWord::Stem(s) => {
             let t = toks.get(i)?;
-            (t.is_word && t.stem == *s).then_some(())?;
+            // A compound's tail only stands for the whole word in one-word patterns.
+            let tail_ok = rest.is_empty() && t.tail == *s;
+            (t.is_word && (t.stem == *s || tail_ok)).then_some(())?;
             match_at(rest, toks, i + 1)
         }
         PatWord::Exact(s) => {
@@ -284,6 +297,7 @@ pub struct PatternWords {
     pub locative: Vec<String>,
     pub place_modifiers: Vec<String>,
     pub prepositions: Vec<String>,
+    pub quantifiers: Vec<String>,
 }
 
 /// Words that open clauses.

@@ -159,7 +159,10 @@ impl<'a> Analysis<'a> {
         for i in 0..self.toks.len() {
             let w = self.word(i);
             let after_punct = i > 0 && matches!(self.word(i - 1), "," | ";" | ":" | "—" | "–");
-            let opens = (i > 0 && lower_in(&c.always, w))
+            // A spaced dash ends a dateline or opens an aside: "HONG KONG - Police ...".
+            let after_dash = i > 0 && matches!(self.word(i - 1), "-" | "—" | "–");
+            let opens = after_dash
+                || (i > 0 && lower_in(&c.always, w))
                 || (after_punct && lower_in(&c.after_comma, w))
                 || (i > 0 && self.word(i - 1) == ";");
             if opens && i > start {
@@ -259,11 +262,13 @@ impl<'a> Analysis<'a> {
             k += phrase_at(pm, self.toks, k)?;
         }
         let (a, b, e) = self.entity_at(k)?;
-        let place = match e.kind {
-            EntityKind::Location | EntityKind::Facility => true,
-            EntityKind::Gpe => self.place_context(i, a) && !self.head_follows(b),
-            _ => false,
-        };
+        // "Sahel states", "Gaza residents": a place name used as a modifier of an actor.
+        let place = !self.head_follows(b)
+            && match e.kind {
+                EntityKind::Location | EntityKind::Facility => true,
+                EntityKind::Gpe => self.place_context(i, a),
+                _ => false,
+            };
         place.then(|| Mention {
             start: i,
             end: b,
@@ -291,13 +296,11 @@ impl<'a> Analysis<'a> {
                 if head_kind.is_some() && !person_after_title {
                     break;
                 }
-                if e.kind.is_place() && !e.kind.is_actor() {
+                let modifies_head = self.head_follows(b);
+                if e.kind == EntityKind::Gpe && self.place_context(i, a) && !modifies_head {
                     break;
                 }
-                if e.kind == EntityKind::Gpe && self.place_context(i, a) && !self.head_follows(b) {
-                    break;
-                }
-                if !e.kind.is_actor() {
+                if !e.kind.is_actor() && !(e.kind.is_place() && modifies_head) {
                     break;
                 }
                 // "Russian-backed": the entity only names the backer, not this phrase.
@@ -462,8 +465,11 @@ impl<'a> Analysis<'a> {
     fn after_preposition(&self, m: &Mention) -> bool {
         // A clause opener is not a preposition: "with troops making gains".
         let opener = self.clauses.iter().any(|c| c.opener == Some(m.start.wrapping_sub(1)));
+        let quantity = self.word(m.start.wrapping_sub(1)) == "of"
+            && lower_in(&self.rules.patterns.quantifiers, self.word(m.start.wrapping_sub(2)));
         m.start > 0
             && !opener
+            && !quantity
             && lower_in(&self.rules.patterns.prepositions, self.word(m.start - 1))
     }
 
@@ -550,6 +556,10 @@ impl<'a> Analysis<'a> {
                 .iter()
                 .filter(|h| h.start >= clause.start && h.end <= clause.end)
             {
+                // "condemned the attack and called for ...": a second predicate, not content.
+                if absorbed && h.start > 0 && self.word(h.start - 1) == "and" {
+                    absorbed = false;
+                }
                 // Triggers inside "backed by ..." describe the backing, not a new event.
                 if absorbed || self.in_zone(h.start) {
                     continue;
@@ -570,8 +580,14 @@ impl<'a> Analysis<'a> {
                 // What a speech act says is its content, not another event.
                 absorbed = verbal;
             }
+            let mut prev_source = None;
             for (group, verbal) in groups {
-                if let Some(d) = self.draft(ci, clause, &group, verbal) {
+                // "accused X ... and vowed to retaliate": the same subject for both verbs.
+                let anchor = group[0];
+                let coordinated = anchor.start > 0 && self.word(anchor.start - 1) == "and";
+                let inherit = if coordinated { prev_source } else { None };
+                if let Some((d, source)) = self.draft(ci, clause, &group, verbal, inherit) {
+                    prev_source = source.or(prev_source);
                     out.push(d);
                 }
             }
@@ -579,7 +595,14 @@ impl<'a> Analysis<'a> {
         out
     }
 
-    fn draft(&self, ci: usize, clause: &Clause, group: &[&TriggerHit], verbal: bool) -> Option<Draft> {
+    fn draft(
+        &self,
+        ci: usize,
+        clause: &Clause,
+        group: &[&TriggerHit],
+        verbal: bool,
+        coordinated_source: Option<usize>,
+    ) -> Option<(Draft, Option<usize>)> {
         let anchor = group[0];
         let passive = self.is_passive(anchor);
         // "shelled by X", "the attack by X": an explicit agent after the trigger.
@@ -591,7 +614,7 @@ impl<'a> Analysis<'a> {
             .actors_in(clause.start, anchor.start)
             .filter(|(_, m)| !self.after_preposition(m))
             .collect();
-        let nearest_before = before.last().map(|&(k, _)| k);
+        let nearest_before = coordinated_source.or(before.last().map(|&(k, _)| k));
 
         let mut inherited_source = false;
         let mut target: Option<usize> = None;
@@ -677,9 +700,16 @@ impl<'a> Analysis<'a> {
                 .map(|m| self.place(m))
                 .collect()
         };
-        let mut locations = places_in(clause.start, clause.end);
-        if locations.is_empty() {
-            locations = places_in(0, self.toks.len());
+        let info = self.lexicon.info(anchor.event_type);
+        let mut locations;
+        if verbal && !info.located {
+            // What follows a speech act is what was said, places included.
+            locations = places_in(clause.start, anchor.start);
+        } else {
+            locations = places_in(clause.start, clause.end);
+            if locations.is_empty() {
+                locations = places_in(0, self.toks.len());
+            }
         }
 
         let mode = group.iter().find_map(|h| h.mode.clone());
@@ -694,7 +724,7 @@ impl<'a> Analysis<'a> {
                 }
             })
             .collect();
-        Some(Draft {
+        let draft = Draft {
             event_type: anchor.event_type,
             mode,
             triggers,
@@ -704,7 +734,8 @@ impl<'a> Analysis<'a> {
             supporters,
             locations,
             inherited_source,
-        })
+        };
+        Some((draft, source))
     }
 }
 

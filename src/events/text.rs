@@ -11,6 +11,9 @@ pub(crate) struct Token {
     pub lower: String,
     /// [`stem`] of `lower` (equal to `lower` for punctuation).
     pub stem: String,
+    /// [`stem`] of the part after the last hyphen ("counter-offensive" -> "offensiv"), so
+    /// that hyphenated compounds still meet single-word triggers; equal to `stem` otherwise.
+    pub tail: String,
     /// Letters or digits (not punctuation, not the possessive marker).
     pub is_word: bool,
     /// Starts with an upper-case letter.
@@ -95,9 +98,15 @@ fn make(text: &str, start: usize, end: usize, offset: usize, is_word: bool) -> T
     if lower == "’s" {
         lower = "'s".into();
     }
+    let stem_ = if is_word { stem(&lower) } else { lower.clone() };
+    let tail = match lower.rsplit_once('-') {
+        Some((_, t)) if is_word && !t.is_empty() => stem(t),
+        _ => stem_.clone(),
+    };
     Token {
         span: Span::new(start + offset, end + offset),
-        stem: if is_word { stem(&lower) } else { lower.clone() },
+        stem: stem_,
+        tail,
         capitalized: surface.chars().next().is_some_and(char::is_uppercase),
         lower,
         is_word,
