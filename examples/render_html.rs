@@ -71,7 +71,16 @@ fn card(e: &Event) -> String {
                 None => esc(&t.text),
             })),
         ),
-        ("trigger", list(&mut e.evidence.triggers.iter().map(|t| format!("<q>{}</q>", esc(&t.text))))),
+        (
+            "trigger",
+            list(
+                &mut e
+                    .evidence
+                    .triggers
+                    .iter()
+                    .map(|t| format!("<q>{}</q>", esc(&t.text))),
+            ),
+        ),
     ] {
         if !value.is_empty() {
             let _ = write!(rows, "<tr><th>{name}</th><td>{value}</td></tr>");
@@ -80,7 +89,11 @@ fn card(e: &Event) -> String {
     format!(
         r#"<div class="card {ty}"><div class="type">{ty}{mode}<span class="conf">{conf:.2}</span></div><table>{rows}</table><div class="id">{id}</div></div>"#,
         ty = e.event_type,
-        mode = e.mode.as_deref().map(|m| format!("/{}", esc(m))).unwrap_or_default(),
+        mode = e
+            .mode
+            .as_deref()
+            .map(|m| format!("/{}", esc(m)))
+            .unwrap_or_default(),
         conf = e.confidence,
         id = esc(&e.id),
     )

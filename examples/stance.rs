@@ -18,7 +18,10 @@ fn main() -> reportage::Result<()> {
     let mut targets: BTreeSet<String> = std::env::args().skip(2).collect();
     if targets.is_empty() {
         let events = common::extractor()?.extract(&Report::new(id, text.clone()))?;
-        targets = events.iter().flat_map(|e| e.actors().map(|a| a.text.clone())).collect();
+        targets = events
+            .iter()
+            .flat_map(|e| e.actors().map(|a| a.text.clone()))
+            .collect();
     }
     let Some(detector) = common::stance_detector()? else {
         eprintln!(
@@ -30,7 +33,10 @@ fn main() -> reportage::Result<()> {
         }
         return Ok(());
     };
-    let pairs: Vec<(&str, &str)> = targets.iter().map(|t| (text.as_str(), t.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = targets
+        .iter()
+        .map(|t| (text.as_str(), t.as_str()))
+        .collect();
     for ((_, target), s) in pairs.iter().zip(detector.detect_batch(&pairs)?) {
         println!("{:<9} {:.2}  {target}", s.stance.as_str(), s.score);
     }

@@ -13,7 +13,11 @@ pub enum Error {
 
     /// A span does not fall on UTF-8 character boundaries of its text, or lies outside it.
     #[error("invalid span {start}..{end} for a text of {len} bytes")]
-    InvalidSpan { start: usize, end: usize, len: usize },
+    InvalidSpan {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
 
     /// A name that the model registry does not list.
     #[error("unknown model `{0}` (not listed in the model registry)")]

@@ -17,14 +17,18 @@ use crate::{Error, Result};
 /// assert_eq!(span.slice(text).unwrap(), "Aleppo");
 /// assert_eq!(span.len(), 6);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
 }
 
 /// A half-open range counted in Unicode scalar values (`char`s) rather than bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 pub struct CharSpan {
     pub start: usize,
     pub end: usize,
@@ -167,8 +171,15 @@ mod tests {
     fn char_index_matches_naive_count() {
         let text = "a€b😀c «d» e";
         let index = CharIndex::new(text);
-        for (b, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-            assert_eq!(index.char_offset(b).unwrap(), text[..b].chars().count(), "byte {b}");
+        for (b, _) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            assert_eq!(
+                index.char_offset(b).unwrap(),
+                text[..b].chars().count(),
+                "byte {b}"
+            );
         }
         assert!(index.char_offset(2).is_err(), "inside the euro sign");
     }
@@ -179,6 +190,9 @@ mod tests {
         assert!(Span::new(1, 3).slice(text).is_err());
         assert!(Span::new(0, 10).slice(text).is_err());
         assert_eq!(Span::new(0, 3).slice(text).unwrap(), "€");
-        assert_eq!(Span::new(0, 3).to_chars(text).unwrap(), CharSpan { start: 0, end: 1 });
+        assert_eq!(
+            Span::new(0, 3).to_chars(text).unwrap(),
+            CharSpan { start: 0, end: 1 }
+        );
     }
 }

@@ -15,7 +15,9 @@ fn aleppo_events() -> Vec<Event> {
 }
 
 fn has(actors: &[reportage::events::Actor], needle: &str) -> bool {
-    actors.iter().any(|a| a.text.to_lowercase().contains(needle))
+    actors
+        .iter()
+        .any(|a| a.text.to_lowercase().contains(needle))
 }
 
 #[test]
@@ -25,12 +27,15 @@ fn government_offensive_on_the_rebels_in_central_aleppo() {
         matches!(e.event_type, EventType::Assault | EventType::Mobilize)
             && has(&e.sources, "syrian government")
             && has(&e.targets, "rebels")
-            && e
-                .locations
+            && e.locations
                 .iter()
                 .any(|l| l.text.contains("Old Quarter") || l.text.contains("Aleppo"))
     });
-    assert!(found, "{:#?}", events.iter().map(Event::summary).collect::<Vec<_>>());
+    assert!(
+        found,
+        "{:#?}",
+        events.iter().map(Event::summary).collect::<Vec<_>>()
+    );
     // The first sentence's advance carries its backer as a supporter.
     assert!(events.iter().any(|e| e.event_type == EventType::Assault
         && has(&e.sources, "syrian government forces")
@@ -50,7 +55,11 @@ fn russian_air_support() {
             && e.mode.as_deref() == Some("aerial")
             && has(&e.sources, "russian")
     });
-    assert!(aid && aerial, "{:#?}", events.iter().map(Event::summary).collect::<Vec<_>>());
+    assert!(
+        aid && aerial,
+        "{:#?}",
+        events.iter().map(Event::summary).collect::<Vec<_>>()
+    );
 }
 
 #[test]

@@ -107,7 +107,12 @@ fn gold_events_precision_and_recall() {
         let mut report = Report::new(&r.id, text);
         report.date = r.date.as_deref().map(|d| d.parse().unwrap());
         let events = extractor.extract(&report).unwrap();
-        eprintln!("{}: {} gold, {} predicted", r.id, r.event.len(), events.len());
+        eprintln!(
+            "{}: {} gold, {} predicted",
+            r.id,
+            r.event.len(),
+            events.len()
+        );
         n_gold += r.event.len();
         n_pred += events.len();
         hit += matched(&r.event, &events, false, true);

@@ -79,7 +79,9 @@ impl GazetteerRecognizer {
             for name in list.names {
                 let key = key_of(&name);
                 if key.is_empty() {
-                    return Err(Error::Config(format!("gazetteer: empty name under [{label}]")));
+                    return Err(Error::Config(format!(
+                        "gazetteer: empty name under [{label}]"
+                    )));
                 }
                 if key.split(' ').count() > MAX_NAME_TOKENS {
                     return Err(Error::Config(format!(
@@ -156,12 +158,7 @@ impl GazetteerRecognizer {
         Ok(out)
     }
 
-    fn hyphen_prefix(
-        &self,
-        text: &str,
-        index: &CharIndex,
-        tok: &Token,
-    ) -> Result<Option<Entity>> {
+    fn hyphen_prefix(&self, text: &str, index: &CharIndex, tok: &Token) -> Result<Option<Entity>> {
         if !tok.is_word {
             return Ok(None);
         }
@@ -190,7 +187,13 @@ impl EntityRecognition for GazetteerRecognizer {
     }
 }
 
-fn entity(text: &str, index: &CharIndex, span: Span, kind: EntityKind, score: f32) -> Result<Entity> {
+fn entity(
+    text: &str,
+    index: &CharIndex,
+    span: Span,
+    kind: EntityKind,
+    score: f32,
+) -> Result<Entity> {
     Ok(Entity {
         label: kind.as_str().to_string(),
         kind,
@@ -259,6 +262,9 @@ mod tests {
         let e = &GazetteerRecognizer::default().recognize(text).unwrap()[0];
         assert_eq!(&text[e.span.range()], "Aleppo");
         assert_eq!(e.char_span.start, 11);
-        assert!(GazetteerRecognizer::default().recognize("").unwrap().is_empty());
+        assert!(GazetteerRecognizer::default()
+            .recognize("")
+            .unwrap()
+            .is_empty());
     }
 }

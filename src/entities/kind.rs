@@ -152,9 +152,25 @@ mod tests {
     #[test]
     fn canonical_labels_round_trip() {
         for label in [
-            "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
-            "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL",
-            "CARDINAL", "MISC",
+            "PERSON",
+            "NORP",
+            "FAC",
+            "ORG",
+            "GPE",
+            "LOC",
+            "PRODUCT",
+            "EVENT",
+            "WORK_OF_ART",
+            "LAW",
+            "LANGUAGE",
+            "DATE",
+            "TIME",
+            "PERCENT",
+            "MONEY",
+            "QUANTITY",
+            "ORDINAL",
+            "CARDINAL",
+            "MISC",
         ] {
             let kind = EntityKind::from_label(label);
             assert!(!matches!(kind, EntityKind::Other(_)), "{label}");

@@ -200,7 +200,10 @@ impl Default for EventExtractor {
 pub fn event_id(report_id: &str, sentence: Span, trigger: Span) -> String {
     let mut h = Sha256::new();
     h.update(report_id.as_bytes());
-    h.update(format!("\0{}:{}\0{}:{}", sentence.start, sentence.end, trigger.start, trigger.end));
+    h.update(format!(
+        "\0{}:{}\0{}:{}",
+        sentence.start, sentence.end, trigger.start, trigger.end
+    ));
     hex::encode(&h.finalize()[..8])
 }
 
@@ -230,7 +233,9 @@ impl EventExtractor {
         let spans = refine_sentences(text, self.sentences.split(text).iter().map(|s| s.span));
         let texts: Vec<&str> = spans.iter().filter_map(|s| text.get(s.range())).collect();
         if texts.len() != spans.len() {
-            return Err(Error::Config("sentence splitter returned an invalid span".into()));
+            return Err(Error::Config(
+                "sentence splitter returned an invalid span".into(),
+            ));
         }
         let found = self.entities.recognize_batch(&texts)?;
         if found.len() != spans.len() {
@@ -289,7 +294,13 @@ impl EventExtractor {
         reports.iter().map(|r| self.extract(r)).collect()
     }
 
-    fn finish(&self, report: &Report, sentence: Span, d: Draft, times: &[super::TimeExpr]) -> Event {
+    fn finish(
+        &self,
+        report: &Report,
+        sentence: Span,
+        d: Draft,
+        times: &[super::TimeExpr],
+    ) -> Event {
         let named = d.sources.iter().chain(&d.targets).any(|a| a.named);
         let mut confidence = 0.35
             + if d.sources.is_empty() { 0.0 } else { 0.25 }
@@ -334,7 +345,10 @@ impl EventExtractor {
         let Some(c) = &self.classifier else {
             return Ok(());
         };
-        let infos: Vec<TypeInfo> = events.iter().map(|e| self.lexicon.info(e.event_type)).collect();
+        let infos: Vec<TypeInfo> = events
+            .iter()
+            .map(|e| self.lexicon.info(e.event_type))
+            .collect();
         let pairs: Vec<(&str, &TypeInfo)> = events
             .iter()
             .zip(&infos)
@@ -342,7 +356,9 @@ impl EventExtractor {
             .collect();
         let scores = c.score_batch(&pairs)?;
         if scores.len() != events.len() {
-            return Err(Error::Config("event classifier returned the wrong number of scores".into()));
+            return Err(Error::Config(
+                "event classifier returned the wrong number of scores".into(),
+            ));
         }
         let mut k = 0;
         events.retain_mut(|e| {
@@ -366,7 +382,10 @@ impl EventExtractor {
             }
         }
         let keys: Vec<String> = names.keys().cloned().collect();
-        let pairs: Vec<(&str, &str)> = keys.iter().map(|k| (report.text.as_str(), k.as_str())).collect();
+        let pairs: Vec<(&str, &str)> = keys
+            .iter()
+            .map(|k| (report.text.as_str(), k.as_str()))
+            .collect();
         if pairs.is_empty() {
             return Ok(());
         }
@@ -410,8 +429,8 @@ impl EventExtractor {
 /// ```
 pub fn refine_sentences(text: &str, spans: impl IntoIterator<Item = Span>) -> Vec<Span> {
     const ABBREVIATIONS: [&str; 16] = [
-        "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "st", "no", "vs",
-        "rep", "sen", "gov",
+        "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "st", "no", "vs", "rep",
+        "sen", "gov",
     ];
     let mut out = Vec::new();
     for span in spans {
@@ -443,7 +462,8 @@ pub fn refine_sentences(text: &str, spans: impl IntoIterator<Item = Span>) -> Ve
                             || word.contains('.'));
                     if spaced && capital && !abbreviation {
                         // Keep closing quotes with the sentence they close.
-                        let close = rest.len() - rest.trim_start_matches(['"', '”', '’', '\'', ')']).len();
+                        let close =
+                            rest.len() - rest.trim_start_matches(['"', '”', '’', '\'', ')']).len();
                         cuts.push(next + close);
                     }
                 }

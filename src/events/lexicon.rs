@@ -171,7 +171,11 @@ impl TriggerLexicon {
         while i < toks.len() {
             let mut best: Option<(usize, &Pattern)> = None;
             if toks[i].is_word {
-                let keys = [toks[i].stem.as_str(), toks[i].lower.as_str(), toks[i].tail.as_str()];
+                let keys = [
+                    toks[i].stem.as_str(),
+                    toks[i].lower.as_str(),
+                    toks[i].tail.as_str(),
+                ];
                 for (n, key) in keys.iter().enumerate() {
                     // The same key twice would only repeat the work.
                     if keys[..n].contains(key) {
@@ -228,9 +232,9 @@ fn parse_phrase(phrase: &str) -> Result<Vec<PatWord>> {
         })
         .collect();
     match (words.first(), words.last()) {
-        (Some(PatWord::Gap), _) | (_, Some(PatWord::Gap)) | (None, _) => Err(Error::Config(format!(
-            "trigger lexicon: bad phrase `{phrase}` (empty, or starts/ends with *)"
-        ))),
+        (Some(PatWord::Gap), _) | (_, Some(PatWord::Gap)) | (None, _) => Err(Error::Config(
+            format!("trigger lexicon: bad phrase `{phrase}` (empty, or starts/ends with *)"),
+        )),
         _ => Ok(words),
     }
 }
@@ -420,7 +424,11 @@ mod tests {
             [
                 (EventType::Assault, None, "advanced".into()),
                 (EventType::Assault, None, "pushing towards".into()),
-                (EventType::Assault, Some("aerial".into()), "airstrikes".into()),
+                (
+                    EventType::Assault,
+                    Some("aerial".into()),
+                    "airstrikes".into()
+                ),
             ]
         );
         assert_eq!(
@@ -438,7 +446,10 @@ mod tests {
     #[test]
     fn bad_lexicons_are_errors() {
         assert!(TriggerLexicon::from_toml_str("[NOPE]\ndescription = \"x\"").is_err());
-        assert!(TriggerLexicon::from_toml_str("[AID]\ndescription = \"x\"\ntriggers = [\"* aid\"]").is_err());
+        assert!(TriggerLexicon::from_toml_str(
+            "[AID]\ndescription = \"x\"\ntriggers = [\"* aid\"]"
+        )
+        .is_err());
         assert!(TriggerLexicon::from_toml_str("[AID]\ndescriptio = \"x\"").is_err());
     }
 }

@@ -105,7 +105,7 @@ impl<'a> Analysis<'a> {
             let b = toks.iter().rposition(|t| t.span.start < e.span.end);
             if let (Some(a), Some(b)) = (a, b) {
                 // Overlapping entities (a sloppy recognizer): keep the first.
-                if a <= b && ents.last().is_none_or(|&(_, pb, _)| a >= pb) {
+                if a <= b && ents.last().map_or(true, |&(_, pb, _)| a >= pb) {
                     ents.push((a, b + 1, e));
                 }
             }
@@ -204,11 +204,11 @@ impl<'a> Analysis<'a> {
                 let near = h.start.saturating_sub(4).max(clause.start);
                 // Negated triggers did not happen; hypothetical ones ("whether", "could")
                 // colour the rest of their clause.
-                !(near..h.start).any(|k| {
-                    phrase_at(&m.negation, self.toks, k).is_some_and(|n| k + n <= h.start)
-                }) && !(clause.start..h.start).any(|k| {
-                    phrase_at(&m.irrealis, self.toks, k).is_some_and(|n| k + n <= h.start)
-                })
+                !(near..h.start)
+                    .any(|k| phrase_at(&m.negation, self.toks, k).is_some_and(|n| k + n <= h.start))
+                    && !(clause.start..h.start).any(|k| {
+                        phrase_at(&m.irrealis, self.toks, k).is_some_and(|n| k + n <= h.start)
+                    })
             })
             .collect()
     }
@@ -300,7 +300,7 @@ impl<'a> Analysis<'a> {
                 if e.kind == EntityKind::Gpe && self.place_context(i, a) && !modifies_head {
                     break;
                 }
-                if !e.kind.is_actor() && !(e.kind.is_place() && modifies_head) {
+                if !(e.kind.is_actor() || e.kind.is_place() && modifies_head) {
                     break;
                 }
                 // "Russian-backed": the entity only names the backer, not this phrase.
@@ -464,9 +464,15 @@ impl<'a> Analysis<'a> {
     /// Whether the mention is the object of a preposition (not a subject).
     fn after_preposition(&self, m: &Mention) -> bool {
         // A clause opener is not a preposition: "with troops making gains".
-        let opener = self.clauses.iter().any(|c| c.opener == Some(m.start.wrapping_sub(1)));
+        let opener = self
+            .clauses
+            .iter()
+            .any(|c| c.opener == Some(m.start.wrapping_sub(1)));
         let quantity = self.word(m.start.wrapping_sub(1)) == "of"
-            && lower_in(&self.rules.patterns.quantifiers, self.word(m.start.wrapping_sub(2)));
+            && lower_in(
+                &self.rules.patterns.quantifiers,
+                self.word(m.start.wrapping_sub(2)),
+            );
         m.start > 0
             && !opener
             && !quantity
@@ -474,10 +480,9 @@ impl<'a> Analysis<'a> {
     }
 
     fn actors_in(&self, from: usize, to: usize) -> impl Iterator<Item = (usize, &Mention)> {
-        self.mentions
-            .iter()
-            .enumerate()
-            .filter(move |(_, m)| !m.place && m.start >= from && m.end <= to && !self.in_zone(m.start))
+        self.mentions.iter().enumerate().filter(move |(_, m)| {
+            !m.place && m.start >= from && m.end <= to && !self.in_zone(m.start)
+        })
     }
 
     /// Mentions coordinated with `k` by "and" / "," ("Russian and Syrian forces").
@@ -534,7 +539,8 @@ impl<'a> Analysis<'a> {
 
     fn is_passive(&self, h: &TriggerHit) -> bool {
         let t = &self.toks[h.start];
-        let participle = t.lower.ends_with("ed") || lower_in(&self.rules.voice.participles, &t.lower);
+        let participle =
+            t.lower.ends_with("ed") || lower_in(&self.rules.voice.participles, &t.lower);
         if !participle {
             return false;
         }
@@ -608,7 +614,12 @@ impl<'a> Analysis<'a> {
         // "shelled by X", "the attack by X": an explicit agent after the trigger.
         let agent = self
             .actors_in(anchor.end, clause.end)
-            .find(|(_, m)| lower_in(&self.rules.patterns.agent, self.word(m.start.wrapping_sub(1))))
+            .find(|(_, m)| {
+                lower_in(
+                    &self.rules.patterns.agent,
+                    self.word(m.start.wrapping_sub(1)),
+                )
+            })
             .map(|(k, _)| k);
         let before: Vec<(usize, &Mention)> = self
             .actors_in(clause.start, anchor.start)
@@ -629,7 +640,10 @@ impl<'a> Analysis<'a> {
                     // "the rebels, who ...": the actor right before the clause.
                     self.actors_in(0, clause.start).last().map(|(k, _)| k)
                 } else if lower_in(&c.inherit_subject, opener) {
-                    self.clauses[..ci].iter().rev().find_map(|c| self.subject_of(c))
+                    self.clauses[..ci]
+                        .iter()
+                        .rev()
+                        .find_map(|c| self.subject_of(c))
                 } else {
                     None
                 };
@@ -660,7 +674,9 @@ impl<'a> Analysis<'a> {
             } else {
                 self.actors_in(anchor.end, limit)
                     .filter(|(k, m)| Some(*k) != source && !excluded(m))
-                    .find(|(_, m)| m.start >= anchor.end && (m.start >= last_end || m.end <= last_end))
+                    .find(|(_, m)| {
+                        m.start >= anchor.end && (m.start >= last_end || m.end <= last_end)
+                    })
                     .map(|(k, _)| k)
             };
         }
@@ -671,15 +687,27 @@ impl<'a> Analysis<'a> {
             return None;
         }
         let sources: Vec<Actor> = source
-            .map(|k| self.coordinated(k).into_iter().map(|k| self.actor(k, Role::Source)).collect())
+            .map(|k| {
+                self.coordinated(k)
+                    .into_iter()
+                    .map(|k| self.actor(k, Role::Source))
+                    .collect()
+            })
             .unwrap_or_default();
         let targets: Vec<Actor> = target
             .filter(|t| Some(*t) != source)
-            .map(|k| self.coordinated(k).into_iter().map(|k| self.actor(k, Role::Target)).collect())
+            .map(|k| {
+                self.coordinated(k)
+                    .into_iter()
+                    .map(|k| self.actor(k, Role::Target))
+                    .collect()
+            })
             .unwrap_or_default();
 
         // Supporters: "backed by" phrases and "X-backed" words in the source's clause.
-        let source_clause = source.map(|k| self.clause_of(self.mentions[k].start)).unwrap_or(ci);
+        let source_clause = source
+            .map(|k| self.clause_of(self.mentions[k].start))
+            .unwrap_or(ci);
         let mut supporters: Vec<Actor> = self
             .zones
             .iter()
@@ -750,18 +778,30 @@ mod tests {
         let ents = GazetteerRecognizer::default().recognize(s).unwrap();
         let (lex, rules) = (TriggerLexicon::default(), RoleRules::default());
         let (_, drafts) = analyse(s, Span::new(0, s.len()), &ents, &lex, &rules);
-        let names = |v: &[Actor]| v.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join("+");
+        let names = |v: &[Actor]| {
+            v.iter()
+                .map(|a| a.text.as_str())
+                .collect::<Vec<_>>()
+                .join("+")
+        };
         drafts
             .iter()
             .map(|d| {
                 format!(
                     "{}{} src={} tgt={} sup={} loc={}",
                     d.event_type,
-                    d.mode.as_deref().map(|m| format!("/{m}")).unwrap_or_default(),
+                    d.mode
+                        .as_deref()
+                        .map(|m| format!("/{m}"))
+                        .unwrap_or_default(),
                     names(&d.sources),
                     names(&d.targets),
                     names(&d.supporters),
-                    d.locations.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("+"),
+                    d.locations
+                        .iter()
+                        .map(|p| p.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("+"),
                 )
             })
             .collect()

@@ -127,7 +127,11 @@ pub fn stem(word: &str) -> String {
         w.push('y');
     } else if w.ends_with("es")
         && len(&w) > 4
-        && (w.ends_with("ses") || w.ends_with("xes") || w.ends_with("zes") || w.ends_with("ches") || w.ends_with("shes"))
+        && (w.ends_with("ses")
+            || w.ends_with("xes")
+            || w.ends_with("zes")
+            || w.ends_with("ches")
+            || w.ends_with("shes"))
     {
         w.truncate(w.len() - 2);
     } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && len(&w) > 3 {
@@ -187,10 +191,26 @@ mod tests {
         let words: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
         assert_eq!(
             words,
-            ["the", "syrian", "government", "'s", "push", ",", "u.s.", "-", "backed", ",", "pro-government", "."]
+            [
+                "the",
+                "syrian",
+                "government",
+                "'s",
+                "push",
+                ",",
+                "u.s.",
+                "-",
+                "backed",
+                ",",
+                "pro-government",
+                "."
+            ]
         );
         for t in &toks {
-            assert_eq!(text[t.span.start - 10..t.span.end - 10].to_lowercase(), t.lower);
+            assert_eq!(
+                text[t.span.start - 10..t.span.end - 10].to_lowercase(),
+                t.lower
+            );
         }
         assert!(toks[1].capitalized && !toks[2].capitalized);
         assert!(!toks[3].is_word);

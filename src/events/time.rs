@@ -168,7 +168,9 @@ fn month_of(t: &Token) -> Option<u32> {
     let w = t.lower.trim_end_matches('.');
     MONTHS
         .iter()
-        .position(|(full, abbr)| w == *full || (w == *abbr && w.len() == 3) || (w == "sept" && *abbr == "sep"))
+        .position(|(full, abbr)| {
+            w == *full || (w == *abbr && w.len() == 3) || (w == "sept" && *abbr == "sep")
+        })
         .map(|i| i as u32 + 1)
 }
 
@@ -230,7 +232,8 @@ pub(crate) fn find_times(text: &str, toks: &[Token], report_date: Option<Date>) 
         }
         // Month expressions: "7 December 2016", "December 7, 2016", "December 2016", "in May".
         if found.is_none() {
-            let day_first = day_number(t).and_then(|d| toks.get(i + 1).and_then(month_of).map(|m| (d, m)));
+            let day_first =
+                day_number(t).and_then(|d| toks.get(i + 1).and_then(month_of).map(|m| (d, m)));
             let month_here = month_of(t);
             if let Some((day, month)) = day_first {
                 let mut end = i + 2;
@@ -254,7 +257,11 @@ pub(crate) fn find_times(text: &str, toks: &[Token], report_date: Option<Date>) 
                 }
                 // "May" and "March" are also words: demand a number or a preposition.
                 let ambiguous = matches!(month, 3 | 5) && day.is_none() && year.is_none();
-                let anchored = i > 0 && matches!(word(i - 1), "in" | "since" | "early" | "late" | "mid" | "until" | "by");
+                let anchored = i > 0
+                    && matches!(
+                        word(i - 1),
+                        "in" | "since" | "early" | "late" | "mid" | "until" | "by"
+                    );
                 if !ambiguous || anchored {
                     let resolved = match (day, year) {
                         (Some(d), _) => resolve_day(year, month, d, report_date),
@@ -278,10 +285,18 @@ pub(crate) fn find_times(text: &str, toks: &[Token], report_date: Option<Date>) 
                 "last week" => Some((i, i + 2, report_date.map(|d| d.add_days(-7).iso_week()))),
                 "this week" => Some((i, i + 2, report_date.map(|d| d.iso_week()))),
                 "next week" => Some((i, i + 2, report_date.map(|d| d.add_days(7).iso_week()))),
-                "last month" => Some((i, i + 2, report_date.map(|d| {
-                    let (y, m) = if d.month == 1 { (d.year - 1, 12) } else { (d.year, d.month - 1) };
-                    format!("{y:04}-{m:02}")
-                }))),
+                "last month" => Some((
+                    i,
+                    i + 2,
+                    report_date.map(|d| {
+                        let (y, m) = if d.month == 1 {
+                            (d.year - 1, 12)
+                        } else {
+                            (d.year, d.month - 1)
+                        };
+                        format!("{y:04}-{m:02}")
+                    }),
+                )),
                 "last year" => Some((i, i + 2, report_date.map(|d| format!("{:04}", d.year - 1)))),
                 _ => match t.lower.as_str() {
                     "yesterday" => Some((i, i + 1, rel(-1))),
@@ -390,7 +405,10 @@ mod tests {
                 ("January".into(), Some("2017-01".into())),
             ]
         );
-        assert_eq!(times("on 2016-11-29", ""), [("2016-11-29".into(), Some("2016-11-29".into()))]);
+        assert_eq!(
+            times("on 2016-11-29", ""),
+            [("2016-11-29".into(), Some("2016-11-29".into()))]
+        );
         assert_eq!(times("on Tuesday", ""), [("Tuesday".into(), None)]);
     }
 }

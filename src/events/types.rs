@@ -208,7 +208,10 @@ impl Event {
         format!(
             "{}{}  src=[{}] tgt=[{}] sup=[{}] loc=[{}] time=[{}] conf={:.2}",
             self.event_type,
-            self.mode.as_deref().map(|m| format!("/{m}")).unwrap_or_default(),
+            self.mode
+                .as_deref()
+                .map(|m| format!("/{m}"))
+                .unwrap_or_default(),
             names(&mut self.sources.iter().map(|a| a.text.as_str())),
             names(&mut self.targets.iter().map(|a| a.text.as_str())),
             names(&mut self.supporters.iter().map(|a| a.text.as_str())),

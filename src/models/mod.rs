@@ -324,7 +324,10 @@ fn check_labels_against_config(model: &ResolvedModel) -> Result<()> {
             *slot = label.as_str().map(str::to_string);
         }
     }
-    let from_config: Vec<String> = from_config.into_iter().map(Option::unwrap_or_default).collect();
+    let from_config: Vec<String> = from_config
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
     if from_config != model.spec.labels {
         return Err(Error::LabelMap {
             model: model.spec.name.clone(),
@@ -347,7 +350,8 @@ mod tests {
     }
 
     fn tempdir(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("reportage-registry-{tag}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("reportage-registry-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("m")).unwrap();
         dir
     }
@@ -364,7 +368,10 @@ mod tests {
         let base = tempdir("sum");
         let sum = write(&base.join("m"), "w.bin", b"weights");
         let reg = registry(&base, &sum, "[]");
-        assert_eq!(reg.resolve("m").unwrap().file("w.bin"), base.join("m/w.bin"));
+        assert_eq!(
+            reg.resolve("m").unwrap().file("w.bin"),
+            base.join("m/w.bin")
+        );
 
         write(&base.join("m"), "w.bin", b"corrupted");
         match reg.resolve("m").unwrap_err() {
@@ -375,8 +382,14 @@ mod tests {
             e => panic!("unexpected {e}"),
         }
         std::fs::remove_file(base.join("m/w.bin")).unwrap();
-        assert!(matches!(reg.resolve("m").unwrap_err(), Error::MissingFile { .. }));
-        assert!(matches!(reg.resolve("nope").unwrap_err(), Error::UnknownModel(_)));
+        assert!(matches!(
+            reg.resolve("m").unwrap_err(),
+            Error::MissingFile { .. }
+        ));
+        assert!(matches!(
+            reg.resolve("nope").unwrap_err(),
+            Error::UnknownModel(_)
+        ));
     }
 
     #[test]
@@ -388,7 +401,9 @@ mod tests {
             "config.json",
             br#"{"id2label": {"0": "O", "1": "B-PER", "2": "I-PER"}}"#,
         );
-        assert!(registry(&base, &sum, r#"["O", "B-PER", "I-PER"]"#).resolve("m").is_ok());
+        assert!(registry(&base, &sum, r#"["O", "B-PER", "I-PER"]"#)
+            .resolve("m")
+            .is_ok());
         let err = registry(&base, &sum, r#"["O", "I-PER", "B-PER"]"#)
             .resolve("m")
             .unwrap_err();
