@@ -494,3 +494,103 @@ impl std::fmt::Debug for EventExtractor {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Stance, StanceScores};
+
+    /// Stance by rule: against whatever the sentence "condemned", neutral otherwise.
+    struct FakeStance;
+    impl StanceDetection for FakeStance {
+        fn detect_batch(&self, pairs: &[(&str, &str)]) -> Result<Vec<StanceScores>> {
+            Ok(pairs
+                .iter()
+                .map(|(text, target)| {
+                    let against = text.contains(&format!("condemned {target}"));
+                    let stance = if against { Stance::Against } else { Stance::Neutral };
+                    StanceScores {
+                        stance,
+                        score: 0.9,
+                        scores: vec![(stance, 0.9)],
+                    }
+                })
+                .collect())
+        }
+    }
+
+    /// Believes only ASSAULT.
+    struct OnlyAssault;
+    impl EventTypeClassifier for OnlyAssault {
+        fn score_batch(&self, pairs: &[(&str, &TypeInfo)]) -> Result<Vec<f32>> {
+            Ok(pairs
+                .iter()
+                .map(|(_, t)| if t.event_type == crate::events::EventType::Assault { 0.9 } else { 0.05 })
+                .collect())
+        }
+    }
+
+    /// Returns entities with spans outside their sentence.
+    struct Broken;
+    impl EntityRecognition for Broken {
+        fn recognize_batch(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>> {
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    vec![Entity {
+                        kind: crate::EntityKind::Organization,
+                        text: "x".into(),
+                        span: Span::new(t.len(), t.len() + 5),
+                        char_span: Default::default(),
+                        score: 1.0,
+                        label: "ORG".into(),
+                    }]
+                })
+                .collect())
+        }
+    }
+
+    const TEXT: &str = "Rebels attacked army posts near Idlib on Monday. The European Union condemned Rebels and urged restraint.";
+
+    #[test]
+    fn stances_dates_and_classifier() {
+        let report = Report::new("r", TEXT).with_date("2019-05-08".parse().unwrap());
+        let plain = EventExtractor::builder().build().extract(&report).unwrap();
+        assert_eq!(plain.len(), 3, "{plain:#?}");
+        assert!(plain.iter().all(|e| e.stances.is_none()));
+        // "on Monday" resolves against the report date (a Wednesday).
+        assert_eq!(plain[0].date.as_deref(), Some("2019-05-06"));
+        assert_eq!(plain[1].date.as_deref(), Some("2019-05-08"));
+
+        let with = EventExtractor::builder().stance(FakeStance).build().extract(&report).unwrap();
+        let accuse = with.iter().find(|e| e.event_type == crate::events::EventType::Accuse).unwrap();
+        let st = accuse.stances.as_ref().unwrap();
+        assert!(st.iter().any(|s| s.actor == "Rebels" && s.stance == Stance::Against), "{st:?}");
+
+        let only = EventExtractor::builder().classifier(OnlyAssault).build().extract(&report).unwrap();
+        assert_eq!(only.len(), 1);
+        assert!(only[0].confidence < plain[0].confidence);
+    }
+
+    #[test]
+    fn bad_input_is_an_error_or_ignored_never_a_panic() {
+        let x = EventExtractor::default();
+        assert!(matches!(x.extract(&Report::new("r", " \n ")), Err(Error::EmptyInput(_))));
+        let broken = EventExtractor::builder().entities(Broken).build();
+        assert!(broken.extract(&Report::new("r", TEXT)).is_ok());
+        // Text without any trigger.
+        assert!(x.extract(&Report::new("r", "Weather was mild. «Ünïcödé» text…")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn refinement_keeps_good_sentences() {
+        let text = "Mr. Smith left. Dr. Who stayed! They met at 5 p.m. Monday. Yes.";
+        let got: Vec<&str> = refine_sentences(text, [Span::new(0, text.len())])
+            .iter()
+            .map(|s| &text[s.range()])
+            .collect();
+        assert_eq!(got, ["Mr. Smith left.", "Dr. Who stayed!", "They met at 5 p.m. Monday.", "Yes."]);
+        let spans = [Span::new(0, 15), Span::new(16, 31)];
+        assert_eq!(refine_sentences(text, spans), spans);
+    }
+}
