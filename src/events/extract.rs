@@ -508,7 +508,11 @@ mod tests {
                 .iter()
                 .map(|(text, target)| {
                     let against = text.contains(&format!("condemned {target}"));
-                    let stance = if against { Stance::Against } else { Stance::Neutral };
+                    let stance = if against {
+                        Stance::Against
+                    } else {
+                        Stance::Neutral
+                    };
                     StanceScores {
                         stance,
                         score: 0.9,
@@ -525,7 +529,13 @@ mod tests {
         fn score_batch(&self, pairs: &[(&str, &TypeInfo)]) -> Result<Vec<f32>> {
             Ok(pairs
                 .iter()
-                .map(|(_, t)| if t.event_type == crate::events::EventType::Assault { 0.9 } else { 0.05 })
+                .map(|(_, t)| {
+                    if t.event_type == crate::events::EventType::Assault {
+                        0.9
+                    } else {
+                        0.05
+                    }
+                })
                 .collect())
         }
     }
@@ -562,12 +572,27 @@ mod tests {
         assert_eq!(plain[0].date.as_deref(), Some("2019-05-06"));
         assert_eq!(plain[1].date.as_deref(), Some("2019-05-08"));
 
-        let with = EventExtractor::builder().stance(FakeStance).build().extract(&report).unwrap();
-        let accuse = with.iter().find(|e| e.event_type == crate::events::EventType::Accuse).unwrap();
+        let with = EventExtractor::builder()
+            .stance(FakeStance)
+            .build()
+            .extract(&report)
+            .unwrap();
+        let accuse = with
+            .iter()
+            .find(|e| e.event_type == crate::events::EventType::Accuse)
+            .unwrap();
         let st = accuse.stances.as_ref().unwrap();
-        assert!(st.iter().any(|s| s.actor == "Rebels" && s.stance == Stance::Against), "{st:?}");
+        assert!(
+            st.iter()
+                .any(|s| s.actor == "Rebels" && s.stance == Stance::Against),
+            "{st:?}"
+        );
 
-        let only = EventExtractor::builder().classifier(OnlyAssault).build().extract(&report).unwrap();
+        let only = EventExtractor::builder()
+            .classifier(OnlyAssault)
+            .build()
+            .extract(&report)
+            .unwrap();
         assert_eq!(only.len(), 1);
         assert!(only[0].confidence < plain[0].confidence);
     }
@@ -575,11 +600,17 @@ mod tests {
     #[test]
     fn bad_input_is_an_error_or_ignored_never_a_panic() {
         let x = EventExtractor::default();
-        assert!(matches!(x.extract(&Report::new("r", " \n ")), Err(Error::EmptyInput(_))));
+        assert!(matches!(
+            x.extract(&Report::new("r", " \n ")),
+            Err(Error::EmptyInput(_))
+        ));
         let broken = EventExtractor::builder().entities(Broken).build();
         assert!(broken.extract(&Report::new("r", TEXT)).is_ok());
         // Text without any trigger.
-        assert!(x.extract(&Report::new("r", "Weather was mild. «Ünïcödé» text…")).unwrap().is_empty());
+        assert!(x
+            .extract(&Report::new("r", "Weather was mild. «Ünïcödé» text…"))
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
@@ -589,7 +620,15 @@ mod tests {
             .iter()
             .map(|s| &text[s.range()])
             .collect();
-        assert_eq!(got, ["Mr. Smith left.", "Dr. Who stayed!", "They met at 5 p.m. Monday.", "Yes."]);
+        assert_eq!(
+            got,
+            [
+                "Mr. Smith left.",
+                "Dr. Who stayed!",
+                "They met at 5 p.m. Monday.",
+                "Yes."
+            ]
+        );
         let spans = [Span::new(0, 15), Span::new(16, 31)];
         assert_eq!(refine_sentences(text, spans), spans);
     }

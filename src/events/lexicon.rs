@@ -42,6 +42,9 @@ pub struct TypeInfo {
     /// For a speech act: a place after the trigger is still where the event happened
     /// ("met ... in Ankara"), not part of what was said ("called for talks in Geneva").
     pub located: bool,
+    /// For a speech act: with no actor right after the trigger, the target is the first
+    /// actor of what was said ("threatened to impose sanctions on officials").
+    pub content_target: bool,
 }
 
 /// A trigger found in a sentence (token indices into that sentence).
@@ -84,6 +87,8 @@ struct RawType {
     #[serde(default)]
     located: bool,
     #[serde(default)]
+    content_target: bool,
+    #[serde(default)]
     triggers: Vec<String>,
     #[serde(default)]
     weak: Vec<String>,
@@ -113,6 +118,7 @@ impl TriggerLexicon {
                     description: entry.description,
                     verbal: entry.verbal,
                     located: entry.located,
+                    content_target: entry.content_target,
                 },
             );
             let plain = entry.triggers.iter().map(|p| (p, None, false));
@@ -161,6 +167,7 @@ impl TriggerLexicon {
             description: t.as_str().to_lowercase(),
             verbal: false,
             located: false,
+            content_target: false,
         })
     }
 
@@ -302,6 +309,7 @@ pub struct PatternWords {
     pub place_modifiers: Vec<String>,
     pub prepositions: Vec<String>,
     pub quantifiers: Vec<String>,
+    pub partner: Vec<String>,
 }
 
 /// Words that open clauses.

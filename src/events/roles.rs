@@ -199,6 +199,10 @@ impl<'a> Analysis<'a> {
             .into_iter()
             // A trigger word inside a name is part of the name ("Rapid Support Forces").
             .filter(|h| !(h.start..h.end).any(|i| self.inside_entity(i)))
+            // Nor is a modifier of an actor noun a trigger: "riot police".
+            .filter(|h| {
+                !(h.end == h.start + 1 && self.is_modifier(h.start) && self.head_follows(h.end))
+            })
             .filter(|h| {
                 let clause = self.clauses[self.clause_of(h.start)];
                 let near = h.start.saturating_sub(4).max(clause.start);
@@ -651,6 +655,7 @@ impl<'a> Analysis<'a> {
                 from_earlier
             })
         };
+        let info = self.lexicon.info(anchor.event_type);
         if !passive {
             let excluded = |m: &Mention| {
                 let prev = self.word(m.start.wrapping_sub(1));
@@ -667,9 +672,29 @@ impl<'a> Analysis<'a> {
                 .unwrap_or(clause.end)
                 .min(clause.end);
             target = if verbal {
-                // Only an actor right after a speech act is addressed by it ("urged Russia").
+                let partner = |m: &Mention| {
+                    lower_in(
+                        &self.rules.patterns.partner,
+                        self.word(m.start.wrapping_sub(1)),
+                    )
+                };
+                // Only an actor right after a speech act is addressed by it ("urged Russia"),
+                // or one introduced as the other party ("talks with X", "between X").
                 self.actors_in(anchor.end, limit)
                     .find(|(_, m)| m.start <= anchor.end + 1 && !excluded(m))
+                    .or_else(|| {
+                        self.actors_in(anchor.end, clause.end)
+                            .find(|(_, m)| partner(m))
+                    })
+                    .or_else(|| {
+                        // "threatened to impose sanctions on officials": who is threatened.
+                        info.content_target
+                            .then(|| {
+                                self.actors_in(anchor.end, clause.end)
+                                    .find(|(_, m)| !excluded(m))
+                            })
+                            .flatten()
+                    })
                     .map(|(k, _)| k)
             } else {
                 self.actors_in(anchor.end, limit)
@@ -728,7 +753,6 @@ impl<'a> Analysis<'a> {
                 .map(|m| self.place(m))
                 .collect()
         };
-        let info = self.lexicon.info(anchor.event_type);
         let mut locations;
         if verbal && !info.located {
             // What follows a speech act is what was said, places included.
