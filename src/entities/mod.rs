@@ -7,7 +7,7 @@
 mod gazetteer;
 mod kind;
 
-pub use gazetteer::{GazetteerRecognizer, DEFAULT_GAZETTEER};
+pub use gazetteer::{GazetteerRecognizer, DEFAULT_GAZETTEER, GENERATED_GAZETTEER};
 pub use kind::EntityKind;
 
 use serde::{Deserialize, Serialize};
