@@ -23,7 +23,10 @@ pub use extract::{
     event_id, refine_sentences, EventExtractor, EventExtractorBuilder, EventTypeClassifier,
     SentenceEntities,
 };
-pub use lexicon::{RoleRules, TriggerLexicon, TypeInfo, DEFAULT_ROLES, DEFAULT_TRIGGERS};
+pub use lexicon::{
+    ActorWords, ClauseWords, ModalityWords, PatternWords, RoleRules, TriggerLexicon, TypeInfo,
+    VoiceWords, DEFAULT_ROLES, DEFAULT_TRIGGERS,
+};
 pub use text::stem;
 pub use time::Date;
 pub use types::{

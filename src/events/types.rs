@@ -186,7 +186,7 @@ pub struct Event {
     /// The first resolved day of `times`, else the report date: the date to count the event by.
     pub date: Option<String>,
     pub evidence: Evidence,
-    /// In `[0, 1]`; see the crate's `events` module docs for the formula.
+    /// In `[0, 1]`; the formula is in [`EventExtractor`](super::EventExtractor)'s docs.
     pub confidence: f32,
     /// The report's stance toward each actor of the event, when a stance detector is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
