@@ -3,7 +3,7 @@
 //! [`EventExtractor`] turns a [`Report`] into [`Event`] records typed with the PLOVER
 //! ontology (as used by POLECAT). Event types come from a trigger lexicon kept as data
 //! (`data/plover_triggers.toml`, see [`TriggerLexicon`]), roles from rules over entity
-//! positions, voice and patterns ("backed by", "against", "in/near/towards <place>") whose
+//! positions, voice and patterns ("backed by", "against", "in/near/towards" + place) whose
 //! word lists are data too (`data/event_roles.toml`, see [`RoleRules`]). Every event keeps
 //! its evidence (the sentence and the trigger words, with spans), so each one can be checked
 //! against the text.
