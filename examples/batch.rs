@@ -25,10 +25,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufWriter, Write};
-
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use reportage::events::{write_json_lines, Report};
+use reportage::events::{run_json_lines, LineOutcome};
 
 fn main() -> reportage::Result<()> {
     let extractor = common::extractor()?;
@@ -40,33 +38,28 @@ fn main() -> reportage::Result<()> {
         ProgressStyle::with_template("{spinner} {pos} docs, {msg} [{elapsed}, {per_sec}]")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    let stdin = std::io::stdin().lock();
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    let io_err = |what: &str, e: std::io::Error| reportage::Error::Config(format!("{what}: {e}"));
     let (mut n_events, mut n_bad) = (0usize, 0usize);
-    for (i, line) in stdin.lines().enumerate() {
-        let line = line.map_err(|e| io_err("reading stdin", e))?;
-        let lineno = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let result = serde_json::from_str::<Report>(&line)
-            .map_err(reportage::Error::from)
-            .and_then(|report| extractor.extract(&report));
-        match result {
-            Ok(events) => {
-                n_events += events.len();
-                write_json_lines(&mut out, &events)?;
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let stats = run_json_lines(
+        &extractor,
+        std::io::stdin().lock(),
+        stdout,
+        |line, outcome| {
+            match outcome {
+                LineOutcome::Events(n) => n_events += n,
+                LineOutcome::Skipped(e) => {
+                    n_bad += 1;
+                    progress.suspend(|| eprintln!("line {line}: skipped: {e}"));
+                }
             }
-            Err(e) => {
-                n_bad += 1;
-                progress.suspend(|| eprintln!("line {lineno}: skipped: {e}"));
-            }
-        }
-        progress.inc(1);
-        progress.set_message(format!("{n_events} events, {n_bad} skipped"));
-    }
-    out.flush().map_err(|e| io_err("writing stdout", e))?;
-    progress.finish();
+            progress.inc(1);
+            progress.set_message(format!("{n_events} events, {n_bad} skipped"));
+        },
+    )?;
+    progress.finish_and_clear();
+    eprintln!(
+        "{} documents, {} events, {} lines skipped",
+        stats.documents, stats.events, stats.skipped
+    );
     Ok(())
 }

@@ -12,6 +12,7 @@
 //! on the transformer models or, with no model at all, on
 //! [`GazetteerRecognizer`](crate::entities::GazetteerRecognizer).
 
+mod batch;
 mod extract;
 mod lexicon;
 mod roles;
@@ -19,6 +20,7 @@ pub(crate) mod text;
 mod time;
 mod types;
 
+pub use batch::{run_json_lines, BatchStats, LineOutcome};
 pub use extract::{
     event_id, refine_sentences, EventExtractor, EventExtractorBuilder, EventTypeClassifier,
     SentenceEntities,
