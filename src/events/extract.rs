@@ -472,17 +472,39 @@ pub fn refine_sentences(text: &str, spans: impl IntoIterator<Item = Span>) -> Ve
         }
         cuts.push(bytes.len());
         for w in cuts.windows(2) {
-            let piece = &s[w[0]..w[1]];
-            let trimmed = piece.trim();
-            if trimmed.is_empty() {
-                continue;
+            let mut from = w[0];
+            // Text with no sentence punctuation at all (lists, garbage, a missing splitter)
+            // is cut at a space before MAX_SENTENCE_BYTES: evidence stays sentence-sized
+            // and the rules' cost stays linear.
+            while w[1] - from > MAX_SENTENCE_BYTES {
+                let mut cut = from + MAX_SENTENCE_BYTES;
+                while !s.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let cut = s[from..cut]
+                    .rfind(char::is_whitespace)
+                    .map_or(cut, |k| from + k + 1);
+                push_trimmed(&mut out, s, span.start, from, cut);
+                from = cut;
             }
-            let lead = piece.len() - piece.trim_start().len();
-            let start = span.start + w[0] + lead;
-            out.push(Span::new(start, start + trimmed.len()));
+            push_trimmed(&mut out, s, span.start, from, w[1]);
         }
     }
     out
+}
+
+/// The longest sentence the rules look at; longer stretches are cut at a space.
+pub const MAX_SENTENCE_BYTES: usize = 2000;
+
+fn push_trimmed(out: &mut Vec<Span>, s: &str, offset: usize, from: usize, to: usize) {
+    let piece = &s[from..to];
+    let trimmed = piece.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let lead = piece.len() - piece.trim_start().len();
+    let start = offset + from + lead;
+    out.push(Span::new(start, start + trimmed.len()));
 }
 
 impl std::fmt::Debug for EventExtractor {
@@ -631,5 +653,12 @@ mod tests {
         );
         let spans = [Span::new(0, 15), Span::new(16, 31)];
         assert_eq!(refine_sentences(text, spans), spans);
+        // No punctuation at all: cut at spaces, never inside a character.
+        let long = "é ".repeat(3 * MAX_SENTENCE_BYTES);
+        let pieces = refine_sentences(&long, [Span::new(0, long.len())]);
+        assert!(pieces.len() >= 4);
+        assert!(pieces
+            .iter()
+            .all(|p| p.len() <= MAX_SENTENCE_BYTES && long.get(p.range()).is_some()));
     }
 }

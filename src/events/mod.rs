@@ -23,7 +23,7 @@ mod types;
 pub use batch::{run_json_lines, BatchStats, LineOutcome};
 pub use extract::{
     event_id, refine_sentences, EventExtractor, EventExtractorBuilder, EventTypeClassifier,
-    SentenceEntities,
+    SentenceEntities, MAX_SENTENCE_BYTES,
 };
 pub use lexicon::{
     ActorWords, ClauseWords, ModalityWords, PatternWords, RoleRules, TriggerLexicon, TypeInfo,
