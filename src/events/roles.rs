@@ -87,6 +87,12 @@ struct Analysis<'a> {
     hyphen_backers: Vec<(usize, Actor)>,
 }
 
+/// Kinds that can name an actor: persons, groups, organisations, states, and the places and
+/// catch-all `MISC` of CoNLL-style recognizers (which label "Syrian" MISC and "Syria" LOC).
+fn actorish(kind: &EntityKind) -> bool {
+    kind.is_actor() || matches!(kind, EntityKind::Location | EntityKind::Misc)
+}
+
 fn lower_in(list: &[String], w: &str) -> bool {
     list.iter().any(|x| x == w)
 }
@@ -269,8 +275,10 @@ impl<'a> Analysis<'a> {
         // "Sahel states", "Gaza residents": a place name used as a modifier of an actor.
         let place = !self.head_follows(b)
             && match e.kind {
-                EntityKind::Location | EntityKind::Facility => true,
-                EntityKind::Gpe => self.place_context(i, a),
+                EntityKind::Facility => true,
+                // CoNLL-style recognizers label countries and cities LOC: like a GPE, a
+                // LOC is a place after "in/near/..." and may be an actor elsewhere.
+                EntityKind::Gpe | EntityKind::Location => self.place_context(i, a),
                 _ => false,
             };
         place.then(|| Mention {
@@ -301,10 +309,11 @@ impl<'a> Analysis<'a> {
                     break;
                 }
                 let modifies_head = self.head_follows(b);
-                if e.kind == EntityKind::Gpe && self.place_context(i, a) && !modifies_head {
+                let gpe_like = matches!(e.kind, EntityKind::Gpe | EntityKind::Location);
+                if gpe_like && self.place_context(i, a) && !modifies_head {
                     break;
                 }
-                if !(e.kind.is_actor() || e.kind.is_place() && modifies_head) {
+                if !(actorish(&e.kind) || e.kind.is_place() && modifies_head) {
                     break;
                 }
                 // "Russian-backed": the entity only names the backer, not this phrase.
@@ -396,7 +405,7 @@ impl<'a> Analysis<'a> {
                 let w = self.word(i);
                 if b == i + 1
                     && (w.ends_with("-backed") || w.ends_with("-supported"))
-                    && e.kind.is_actor()
+                    && actorish(&e.kind)
                 {
                     let actor = Actor {
                         text: e.text.clone(),
