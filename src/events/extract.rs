@@ -125,6 +125,10 @@ impl EventExtractorBuilder {
     }
 
     /// A stance detector: events then carry the report's stance toward each of their actors.
+    ///
+    /// Each distinct actor surface is scored once per report, as `(report text, actor)`;
+    /// a detector with a length limit sees what it keeps of the report (its own truncation
+    /// or windowing applies).
     pub fn stance(mut self, s: impl StanceDetection + 'static) -> Self {
         self.stance = Some(Box::new(s));
         self

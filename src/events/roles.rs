@@ -863,6 +863,10 @@ mod tests {
             ["ASSAULT src=government forces tgt= sup= loc="]
         );
         assert_eq!(
+            show("Rebel fighters were heavily shelled by government forces near Homs."),
+            ["ASSAULT src=government forces tgt=Rebel fighters sup= loc=Homs"]
+        );
+        assert_eq!(
             show("Rebels launched an offensive against Syrian troops near Idlib."),
             ["ASSAULT src=Rebels tgt=Syrian troops sup= loc=Idlib"]
         );
