@@ -567,6 +567,8 @@ impl<'a> Analysis<'a> {
 
     fn drafts(&self) -> Vec<Draft> {
         let mut out = Vec::new();
+        // The clause of each draft in `out`.
+        let mut ends: Vec<usize> = Vec::new();
         for (ci, clause) in self.clauses.iter().enumerate() {
             let mut groups: Vec<(Vec<&TriggerHit>, bool)> = Vec::new();
             let mut absorbed = false;
@@ -607,11 +609,41 @@ impl<'a> Analysis<'a> {
                 let inherit = if coordinated { prev_source } else { None };
                 if let Some((d, source)) = self.draft(ci, clause, &group, verbal, inherit) {
                     prev_source = source.or(prev_source);
-                    out.push(d);
+                    if !self.elaborates(clause, &d, &mut out, &ends) {
+                        out.push(d);
+                        ends.push(ci);
+                    }
                 }
             }
         }
         out
+    }
+
+    /// "The army's advance has been rapid, with troops making gains": a "with" clause whose
+    /// event has the type of the previous clause's and no named source of its own says more
+    /// about that event. Folds `d` into it and returns true if so.
+    fn elaborates(&self, clause: &Clause, d: &Draft, out: &mut [Draft], ends: &[usize]) -> bool {
+        let opener = clause.opener.map(|o| self.word(o));
+        if opener != Some("with") || d.sources.iter().any(|a| a.named) {
+            return false;
+        }
+        let this = self.clause_of(clause.start);
+        let Some(k) = (0..out.len())
+            .rev()
+            .find(|&k| ends[k] + 1 == this && out[k].event_type == d.event_type)
+        else {
+            return false;
+        };
+        let prev = &mut out[k];
+        prev.triggers.extend(d.triggers.iter().cloned());
+        if prev.targets.is_empty() {
+            prev.targets = d.targets.clone();
+        }
+        if prev.locations.is_empty() {
+            prev.locations = d.locations.clone();
+        }
+        prev.mode = prev.mode.clone().or_else(|| d.mode.clone());
+        true
     }
 
     fn draft(
@@ -896,6 +928,18 @@ mod tests {
             ]
         );
         assert!(show("It remains to be seen whether the army will attack the rebels.").is_empty());
+        // A "with" clause elaborates the main event unless it names its own actor.
+        assert_eq!(
+            show("The Syrian army's advance has been rapid, with troops making gains near Homs."),
+            ["ASSAULT src=The Syrian army tgt= sup= loc=Homs"]
+        );
+        assert_eq!(
+            show("Syrian forces advanced on Monday, with Russian warplanes striking rebels."),
+            [
+                "ASSAULT src=Syrian forces tgt= sup= loc=",
+                "ASSAULT/aerial src=Russian tgt=rebels sup= loc="
+            ]
+        );
         // A background noun with nobody doing it is no event.
         assert!(show("Fighting continued across the city.").is_empty());
     }
