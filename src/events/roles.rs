@@ -883,6 +883,10 @@ mod tests {
             ["ASSAULT src=fighters tgt=the SDF sup=Turkish loc=Manbij"]
         );
         assert_eq!(
+            show("Chinese foreign ministry spokesman Wang Wenbin urged Washington to stop."),
+            ["REQUEST src=Chinese foreign ministry spokesman tgt=Washington sup= loc="]
+        );
+        assert_eq!(
             show("Russian and Syrian warplanes bombed rebel positions in Idlib."),
             ["ASSAULT/aerial src=Russian+Syrian tgt= sup= loc=Idlib"]
         );
