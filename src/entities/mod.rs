@@ -4,8 +4,10 @@
 //! transformer through rust-bert. Everything else here (label mapping, aggregation of
 //! sub-word predictions into entities) is pure and tested without libtorch.
 
+mod gazetteer;
 mod kind;
 
+pub use gazetteer::{GazetteerRecognizer, DEFAULT_GAZETTEER, GENERATED_GAZETTEER};
 pub use kind::EntityKind;
 
 use serde::{Deserialize, Serialize};
