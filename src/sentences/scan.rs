@@ -119,6 +119,8 @@ pub(super) struct Scanner<'t, 'r> {
     start: usize,
     /// Where the next inline list item begins, if the current sentence is a list item.
     forced: usize,
+    /// Last failed list-item search: its pattern and where it stopped looking.
+    list_memo: Option<(String, usize)>,
 }
 
 impl<'t, 'r> Scanner<'t, 'r> {
@@ -136,6 +138,7 @@ impl<'t, 'r> Scanner<'t, 'r> {
             out,
             start: 0,
             forced: usize::MAX,
+            list_memo: None,
         }
     }
 
@@ -207,8 +210,10 @@ impl<'t, 'r> Scanner<'t, 'r> {
         self.start = pos;
         self.forced = usize::MAX;
         let s = skip_ws(self.b, pos);
+        // Scanning goes on after the whitespace: it can only hold breaks that would end an
+        // empty sentence, and skipping it keeps long runs of line breaks linear.
         let Some((end, marker)) = self.list_marker(s) else {
-            return pos;
+            return s;
         };
         if let Some(m) = marker {
             self.forced = self.find_next_item(end, m).unwrap_or(usize::MAX);
@@ -258,29 +263,38 @@ impl<'t, 'r> Scanner<'t, 'r> {
         Some((end, Some(ListMarker { ordinal, sep })))
     }
 
-    /// The next inline item (" 2." after "1.") within [`LIST_WINDOW`], before any blank line.
-    fn find_next_item(&self, from: usize, m: ListMarker) -> Option<usize> {
+    /// The next inline item (" 2." after "1.") within [`LIST_WINDOW`] bytes. Remembers how
+    /// far a failed search got, so that a run of markers that never continues ("1) 1) 1)")
+    /// is searched once, not once per marker. A find past the end of the current sentence
+    /// is harmless: any earlier boundary starts a new sentence and drops it.
+    fn find_next_item(&mut self, from: usize, m: ListMarker) -> Option<usize> {
         let next = match m.ordinal {
             Ordinal::Number(v) => v.checked_add(1)?.to_string(),
             Ordinal::Letter(c) if c < b'z' => ((c + 1) as char).to_string(),
             Ordinal::Letter(_) => return None,
         };
         let pattern = format!(" {next}{}", m.sep);
-        let mut window_end = (from + LIST_WINDOW).min(self.b.len());
-        while !self.text.is_char_boundary(window_end) {
-            window_end -= 1;
+        let mut lo = from;
+        if let Some((seen, until)) = &self.list_memo {
+            if *seen == pattern && from < *until {
+                lo = until.saturating_sub(pattern.len()).max(from);
+            }
         }
-        let window = &self.text[from..window_end];
-        let window = &window[..window.find("\n\n").unwrap_or(window.len())];
+        let mut hi = (from + LIST_WINDOW).min(self.b.len());
+        while !self.text.is_char_boundary(hi) {
+            hi -= 1;
+        }
+        let window = self.text.get(lo..hi)?;
         let mut search = 0;
         while let Some(k) = window[search..].find(&pattern) {
-            let at = from + search + k + 1;
+            let at = lo + search + k + 1;
             let after = at + pattern.len() - 1;
             if self.b.get(after).is_some_and(|c| c.is_ascii_whitespace()) {
                 return Some(at);
             }
             search += k + 1;
         }
+        self.list_memo = Some((pattern, hi));
         None
     }
 
