@@ -515,23 +515,32 @@ impl<'t, 'r> Scanner<'t, 'r> {
     fn dateline_at(&self, p: usize) -> bool {
         let b = self.b;
         let mut k = p;
-        let mut caps = 0;
-        while k < b.len() && k - p < 40 {
-            match b[k] {
-                b'A'..=b'Z' => caps += 1,
-                b' ' | b'-' | b'.' | b'\'' if caps > 0 => {}
-                _ => break,
+        let mut letters = 0;
+        loop {
+            let w = k;
+            while k < b.len()
+                && k - p < 40
+                && (b[k].is_ascii_uppercase() || (k > w && matches!(b[k], b'.' | b'\'' | b'-')))
+            {
+                letters += usize::from(b[k].is_ascii_uppercase());
+                k += 1;
+            }
+            if k == w || b.get(k).is_some_and(u8::is_ascii_lowercase) {
+                return false;
+            }
+            // "NEW YORK", "UNITED NATIONS": another word in capitals.
+            let next_caps = b.get(k) == Some(&b' ')
+                && b.get(k + 1).is_some_and(u8::is_ascii_uppercase)
+                && !b.get(k + 2).is_some_and(u8::is_ascii_lowercase);
+            if !next_caps {
+                break;
             }
             k += 1;
-        }
-        // Back off the separator the run may have eaten ("BEIRUT (" ends at the space).
-        while k > p && matches!(b[k - 1], b' ' | b'-') {
-            k -= 1;
         }
         let rest = &b[k..];
         let comma_place =
             rest.starts_with(b", ") && rest.get(2).is_some_and(u8::is_ascii_uppercase);
-        caps >= 3
+        letters >= 3
             && (comma_place
                 || rest.starts_with(b" (")
                 || rest.starts_with(b" -")

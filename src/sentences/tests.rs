@@ -61,6 +61,29 @@ fn newline_modes() {
 }
 
 #[test]
+fn datelines_after_a_single_line_break_start_a_sentence() {
+    for dateline in [
+        "ALEPPO, Syria (Reuters) - Troops advanced.",
+        "NEW YORK -- Troops advanced.",
+        "BEIRUT - Troops advanced.",
+        "UNITED NATIONS (Reuters) - Troops advanced.",
+        "DAMASCUS \u{2014} Troops advanced.",
+    ] {
+        let text = format!("Army pushes on\n{dateline}");
+        assert_eq!(en(&text), ["Army pushes on", dateline], "{text:?}");
+    }
+    // Capitals at the start of a wrapped line are not a dateline by themselves.
+    for line in [
+        "NATO, the alliance, met.",
+        "UN officials met.",
+        "ALEPPO fell.",
+    ] {
+        let text = format!("Diplomats said\n{line}");
+        assert_eq!(en(&text).len(), 1, "{text:?}");
+    }
+}
+
+#[test]
 fn extra_abbreviations_and_neutral_language() {
     let text = "He met Cllr. Ahmed. Then he left.";
     assert_eq!(en(text).len(), 3, "Cllr. is not in the default list");
