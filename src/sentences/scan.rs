@@ -72,7 +72,7 @@ const CALENDAR: &[&[u8]] = &[
 ];
 
 /// How far a list search looks for the next inline item ("1. a 2. b") before giving up.
-const LIST_WINDOW: usize = 2000;
+const LIST_WINDOW: usize = 1000;
 /// How many opening quotes/brackets are skipped to find the first letter of the next word.
 const MAX_OPENERS: usize = 8;
 
@@ -146,10 +146,11 @@ impl<'t, 'r> Scanner<'t, 'r> {
         let n = self.b.len();
         let mut i = self.begin(0);
         while i < n {
-            let limit = n.min(self.forced);
-            while i < limit && !STOP[self.b[i] as usize] {
-                i += 1;
-            }
+            let limit = n.min(self.forced).max(i);
+            i += self.b[i..limit]
+                .iter()
+                .position(|&c| STOP[c as usize])
+                .unwrap_or(limit - i);
             if i >= n {
                 break;
             }
@@ -263,7 +264,8 @@ impl<'t, 'r> Scanner<'t, 'r> {
         Some((end, Some(ListMarker { ordinal, sep })))
     }
 
-    /// The next inline item (" 2." after "1.") within [`LIST_WINDOW`] bytes. Remembers how
+    /// The next inline item (" 2." after "1.") within [`LIST_WINDOW`] bytes and the same
+    /// paragraph. Remembers how
     /// far a failed search got, so that a run of markers that never continues ("1) 1) 1)")
     /// is searched once, not once per marker. A find past the end of the current sentence
     /// is harmless: any earlier boundary starts a new sentence and drops it.
@@ -285,6 +287,8 @@ impl<'t, 'r> Scanner<'t, 'r> {
             hi -= 1;
         }
         let window = self.text.get(lo..hi)?;
+        // Items of one inline list stand in one paragraph; looking further is wasted work.
+        let window = &window[..window.find("\n\n").unwrap_or(window.len())];
         let mut search = 0;
         while let Some(k) = window[search..].find(&pattern) {
             let at = lo + search + k + 1;
@@ -294,7 +298,7 @@ impl<'t, 'r> Scanner<'t, 'r> {
             }
             search += k + 1;
         }
-        self.list_memo = Some((pattern, hi));
+        self.list_memo = Some((pattern, lo + window.len()));
         None
     }
 
@@ -428,7 +432,7 @@ impl<'t, 'r> Scanner<'t, 'r> {
         }
         let lower = &lower[..wb.len()];
         let english = self.lex.knows_starters();
-        let starter = || english && self.lex.is_starter(&self.word_at(pos));
+        let starter = || english && self.lex.is_starter(self.word_at(pos).as_slice());
         match self.lex.abbreviation(lower) {
             Some(AbbreviationKind::Title) => return false,
             Some(AbbreviationKind::Number) if class == Class::Digit => return false,
@@ -489,6 +493,10 @@ impl<'t, 'r> Scanner<'t, 'r> {
             k += 1;
         }
         let w = self.text.get(k..i).unwrap_or("");
+        if w.is_ascii() {
+            // The back-scan already stopped at ASCII spaces, brackets and quotes.
+            return w.trim_start_matches(['*', '_']);
+        }
         let w = w.rsplit(char::is_whitespace).next().unwrap_or(w);
         w.trim_start_matches(|c: char| is_opener(c) || matches!(c, '\u{2014}' | '\u{2013}'))
     }
@@ -506,7 +514,7 @@ impl<'t, 'r> Scanner<'t, 'r> {
         let word = self.word_before(i).as_bytes();
         word.len() >= 2
             && word.iter().all(u8::is_ascii_lowercase)
-            && self.lex.is_starter(&self.word_at(i + 1))
+            && self.lex.is_starter(self.word_at(i + 1).as_slice())
     }
 
     /// A wire-copy dateline at `p`: a place in capitals then a comma, an opening bracket or
@@ -551,19 +559,25 @@ impl<'t, 'r> Scanner<'t, 'r> {
     /// Whether the word at `pos` continues a time: a day, a month, or an all-capitals zone.
     fn names_time(&self, pos: usize) -> bool {
         let word = self.word_at(pos);
-        let len = word.len();
+        let len = word.len;
         let caps = self.b[pos..pos + len].iter().all(u8::is_ascii_uppercase);
         (caps && (2..=5).contains(&len)) || CALENDAR.contains(&word.as_slice())
     }
 
-    /// ASCII-lowercased letters of the word at `pos` (for the starter list).
-    fn word_at(&self, pos: usize) -> Vec<u8> {
-        self.b[pos..]
-            .iter()
-            .take(16)
-            .take_while(|c| c.is_ascii_alphabetic())
-            .map(u8::to_ascii_lowercase)
-            .collect()
+    /// ASCII-lowercased letters of the word at `pos` (for the starter list), at most 16.
+    fn word_at(&self, pos: usize) -> ShortWord {
+        let mut w = ShortWord {
+            buf: [0; 16],
+            len: 0,
+        };
+        for &c in self.b[pos.min(self.b.len())..].iter().take(16) {
+            if !c.is_ascii_alphabetic() {
+                break;
+            }
+            w.buf[w.len] = c.to_ascii_lowercase();
+            w.len += 1;
+        }
+        w
     }
 
     /// Whether the word before the one ending at `i` starts with a lower-case letter.
@@ -658,6 +672,18 @@ impl<'t, 'r> Scanner<'t, 'r> {
         } else {
             Follow::Attached
         }
+    }
+}
+
+/// A word copied to the stack, so that looking one up allocates nothing.
+struct ShortWord {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl ShortWord {
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
     }
 }
 
