@@ -470,21 +470,10 @@ impl<'t, 'r> Scanner<'t, 'r> {
         let floor = self.start.max(i.saturating_sub(MAX_WORD + 4));
         let mut k = i;
         while k > floor
+            && !b[k - 1].is_ascii_whitespace()
             && !matches!(
                 b[k - 1],
-                b' ' | b'\t'
-                    | b'\n'
-                    | b'\r'
-                    | b'('
-                    | b'['
-                    | b'{'
-                    | b'"'
-                    | b'\''
-                    | b'/'
-                    | b'-'
-                    | b'<'
-                    | b'>'
-                    | b'='
+                b'(' | b'[' | b'{' | b'"' | b'\'' | b'/' | b'-' | b'<' | b'>' | b'='
             )
         {
             k -= 1;
