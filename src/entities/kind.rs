@@ -120,10 +120,101 @@ impl EntityKind {
 
 /// `B-PER` -> `PER`; labels without a known scheme prefix are returned unchanged.
 pub(crate) fn strip_scheme_prefix(label: &str) -> &str {
-    match label.as_bytes() {
-        [b'B' | b'I' | b'E' | b'S' | b'L' | b'U', b'-' | b'_', ..] => &label[2..],
-        _ => label,
+    match parse_label(label) {
+        (Tag::Outside, _) => label,
+        (_, bare) => bare,
     }
+}
+
+/// Where a token or word sits in an entity, read from its label's scheme prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tag {
+    /// `O`: outside every entity.
+    Outside,
+    /// `B-`: first piece of an entity.
+    Begin,
+    /// `I-`, or a label with no prefix: inside (or continuing) an entity.
+    Inside,
+    /// `E-` (IOBES) or `L-` (BILOU): last piece of an entity.
+    End,
+    /// `S-` (IOBES) or `U-` (BILOU): an entity of one piece.
+    Single,
+}
+
+/// How a model's labels mark entity boundaries.
+///
+/// ```
+/// use reportage::entities::LabelScheme;
+/// assert_eq!(LabelScheme::detect(&["O", "B-PER", "I-PER"]), LabelScheme::Bio);
+/// assert_eq!(LabelScheme::detect(&["O", "B-PER", "E-PER", "S-PER"]), LabelScheme::Bilou);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelScheme {
+    /// Decide from the labels: [`LabelScheme::Bilou`] if any label has an `E-`, `L-`,
+    /// `S-` or `U-` prefix, else [`LabelScheme::Bio`].
+    #[default]
+    Auto,
+    /// BIO / IOB2, grouped exactly as Hugging Face `transformers` groups entities: a piece
+    /// joins the previous one when their tags are equal and it is not `B-`; a label without a
+    /// `B-`/`I-` prefix (including `E-PER`, `S-PER`) counts as `I-` of the whole label.
+    Bio,
+    /// BILOU / IOBES: `E-`/`L-` close an entity, `S-`/`U-` are entities of one piece.
+    Bilou,
+}
+
+impl LabelScheme {
+    /// The scheme `labels` use (never [`LabelScheme::Auto`]).
+    pub fn detect<S: AsRef<str>>(labels: &[S]) -> LabelScheme {
+        let bilou = labels
+            .iter()
+            .any(|l| matches!(parse_label(l.as_ref()).0, Tag::End | Tag::Single));
+        if bilou {
+            LabelScheme::Bilou
+        } else {
+            LabelScheme::Bio
+        }
+    }
+}
+
+/// Split a label into its scheme tag and its entity type: `B-PER` -> (`Begin`, `PER`),
+/// `O` -> (`Outside`, ``), `PER` -> (`Inside`, `PER`). Both `-` and `_` separate a prefix.
+///
+/// ```
+/// use reportage::entities::{parse_label, Tag};
+/// assert_eq!(parse_label("U-LOC"), (Tag::Single, "LOC"));
+/// assert_eq!(parse_label("O"), (Tag::Outside, ""));
+/// assert_eq!(parse_label("GPE"), (Tag::Inside, "GPE"));
+/// ```
+pub fn parse_label(label: &str) -> (Tag, &str) {
+    if label == "O" {
+        return (Tag::Outside, "");
+    }
+    let tag = match label.as_bytes() {
+        [b'B', b'-' | b'_', _, ..] => Tag::Begin,
+        [b'I', b'-' | b'_', _, ..] => Tag::Inside,
+        [b'E' | b'L', b'-' | b'_', _, ..] => Tag::End,
+        [b'S' | b'U', b'-' | b'_', _, ..] => Tag::Single,
+        _ => return (Tag::Inside, label),
+    };
+    (tag, &label[2..])
+}
+
+/// `transformers`' `get_tag`: only `B-` and `I-` are prefixes; anything else is `I-` of
+/// the whole label. Kept separate from [`parse_label`] so BIO grouping matches it exactly.
+pub(crate) fn hf_tag(label: &str) -> (bool, &str) {
+    if let Some(rest) = label.strip_prefix("B-") {
+        (true, rest)
+    } else if let Some(rest) = label.strip_prefix("I-") {
+        (false, rest)
+    } else {
+        (false, label)
+    }
+}
+
+/// `transformers`' entity group name: everything after the first `-`.
+pub(crate) fn hf_group_label(label: &str) -> &str {
+    label.split_once('-').map_or(label, |(_, rest)| rest)
 }
 
 impl fmt::Display for EntityKind {

@@ -1,14 +1,23 @@
 //! Named entities: typed kinds, spans into the original text, scores.
 //!
-//! The model-backed [`EntityRecognizer`] (feature `torch`) runs a token-classification
-//! transformer through rust-bert. Everything else here (label mapping, aggregation of
-//! sub-word predictions into entities) is pure and tested without libtorch.
+//! The model-backed `EntityRecognizer` (feature `torch`) runs a token-classification
+//! transformer through rust-bert. Everything else here is pure and tested without
+//! libtorch: label schemes and kinds ([`EntityKind`], [`LabelScheme`]), aggregation of
+//! sub-word predictions into entities ([`aggregate`]), and windows over long texts
+//! ([`window`]).
 
+pub mod aggregate;
 mod gazetteer;
 mod kind;
+#[cfg(feature = "torch")]
+mod recognizer;
+pub mod window;
 
+pub use aggregate::{AggregationStrategy, WordBoundaries};
 pub use gazetteer::{GazetteerRecognizer, DEFAULT_GAZETTEER, GENERATED_GAZETTEER};
-pub use kind::EntityKind;
+pub use kind::{parse_label, EntityKind, LabelScheme, Tag};
+#[cfg(feature = "torch")]
+pub use recognizer::{EntityRecognizer, EntityRecognizerConfig};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +36,10 @@ pub struct Entity {
     pub char_span: CharSpan,
     /// The model's confidence in `[0, 1]` (aggregated over the entity's tokens).
     pub score: f32,
-    /// The label as the model emitted it, without its scheme prefix (e.g. `PER`, `GPE`).
+    /// The label as the model emitted it: for grouped entities its type without the scheme
+    /// prefix (`PER`, `GPE`, like `transformers`' `entity_group`); for token-level results
+    /// ([`AggregationStrategy::None`]) the full label (`B-PER`). Labels the crate does not
+    /// know are kept here and in [`EntityKind::Other`].
     pub label: String,
 }
 

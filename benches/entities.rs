@@ -1,0 +1,89 @@
+//! Entity-recognition throughput: sentences/s (and entities/s, printed) at batch sizes 1,
+//! 8 and 32 on the 32 sentences of `benches/entities_inputs.txt`.
+//!
+//! Models:
+//! - `ner-bench-bert-base`: BERT-base-sized (768 hidden, 12 layers) with random weights,
+//!   made by `.venv/bin/python scripts/fixtures/ner.py --bench-only` into
+//!   `models/cache/` (git-ignored, listed in `models/cache/bench-models.toml`);
+//! - `ner-default` from the crate's registry, when its files are present.
+//!
+//! The Python peer, `benches/entities_hf.py`, runs `transformers`' pipeline on the same
+//! weights and inputs. Run both: `cargo bench --bench entities && .venv/bin/python benches/entities_hf.py`.
+
+use std::path::Path;
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use reportage::entities::{AggregationStrategy, EntityRecognizer, EntityRecognizerConfig};
+use reportage::models::ModelRegistry;
+use reportage::{Device, EntityRecognition};
+
+const INPUTS: &str = include_str!("entities_inputs.txt");
+const BATCH_SIZES: [usize; 3] = [1, 8, 32];
+
+fn models() -> Vec<(String, ModelRegistry)> {
+    let mut out = Vec::new();
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cache/bench-models.toml");
+    match ModelRegistry::from_file(&bench) {
+        Ok(r) => out.push(("ner-bench-bert-base".to_string(), r)),
+        Err(e) => eprintln!(
+            "skipping the random BERT-base model ({e}); make it with \
+             `.venv/bin/python scripts/fixtures/ner.py --bench-only`"
+        ),
+    }
+    if let Ok(r) = ModelRegistry::load_default() {
+        if r.resolve("ner-default").is_ok() {
+            out.push(("ner-default".to_string(), r));
+        } else {
+            eprintln!("skipping ner-default: not in the registry or its files are missing");
+        }
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let sentences: Vec<&str> = INPUTS.lines().filter(|l| !l.trim().is_empty()).collect();
+    let device = match std::env::var("REPORTAGE_BENCH_DEVICE").as_deref() {
+        Ok("cuda") => Device::Cuda(0),
+        _ => Device::Cpu,
+    };
+    for (name, registry) in models() {
+        let mut group = c.benchmark_group(format!("entities/{name}/{device:?}"));
+        group.sample_size(10);
+        group.throughput(Throughput::Elements(sentences.len() as u64));
+        for batch_size in BATCH_SIZES {
+            let config = EntityRecognizerConfig {
+                aggregation: AggregationStrategy::First,
+                batch_size,
+                device,
+                ..Default::default()
+            };
+            let ner = EntityRecognizer::from_registry(&registry, &name, config).unwrap();
+            let found: usize = ner
+                .recognize_batch(&sentences)
+                .unwrap()
+                .iter()
+                .map(Vec::len)
+                .sum();
+            let start = std::time::Instant::now();
+            let runs = 3;
+            for _ in 0..runs {
+                black_box(ner.recognize_batch(&sentences).unwrap());
+            }
+            let secs = start.elapsed().as_secs_f64() / runs as f64;
+            eprintln!(
+                "{name} batch {batch_size}: {found} entities in {} sentences; \
+                 {:.1} sentences/s, {:.1} entities/s (mean of {runs} runs)",
+                sentences.len(),
+                sentences.len() as f64 / secs,
+                found as f64 / secs
+            );
+            group.bench_function(format!("batch_{batch_size}"), |b| {
+                b.iter(|| black_box(ner.recognize_batch(black_box(&sentences)).unwrap()))
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

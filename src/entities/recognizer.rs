@@ -1,0 +1,402 @@
+//! The transformer-backed [`EntityRecognizer`]: tokenise, batch, run, aggregate, merge.
+
+use std::ops::Range;
+
+use tch::Device;
+use tokenizers::models::ModelWrapper;
+use tokenizers::{Encoding, PostProcessor};
+
+use super::aggregate::{
+    aggregate, is_subword, softmax_rows, subword_flags_from_word_ids, AggregationStrategy,
+    LabelSet, RawEntity, SubwordRule, TokenView, WordBoundaries,
+};
+use super::window::{merge_overlapping, shift, token_windows};
+use super::{Entity, EntityRecognition, LabelScheme};
+use crate::models::torch::{to_vec_f32, Batch, Loaded, TokenClassifier};
+use crate::models::{Architecture, ModelRegistry, ResolvedModel};
+use crate::sentences::{SentenceSegmentation, SentenceSplitter};
+use crate::span::CharIndex;
+use crate::{Error, Result, Span};
+
+/// How an [`EntityRecognizer`] runs. `Default` gives `first` aggregation, automatic label
+/// scheme, `transformers`' word boundaries, batches of 8, the CPU, the registry's maximum
+/// length and a window overlap of a quarter window.
+#[derive(Debug, Clone)]
+pub struct EntityRecognizerConfig {
+    /// How sub-word predictions become entities.
+    pub aggregation: AggregationStrategy,
+    /// How labels mark entity boundaries ([`LabelScheme::Auto`] reads the labels).
+    pub scheme: LabelScheme,
+    /// How tokens are grouped into words for `first` / `average` / `max`.
+    pub word_boundaries: WordBoundaries,
+    /// Pieces of text (whole texts, sentences or windows) per forward pass. Pieces are
+    /// sorted by length before batching so that padding stays small.
+    pub batch_size: usize,
+    /// Where the model runs: `Device::Cpu`, `Device::Cuda(0)`, or `Device::cuda_if_available()`.
+    pub device: Device,
+    /// Maximum tokens per forward pass, special tokens included. `None`: the registry's
+    /// `max_length`, else the model's position embeddings.
+    pub max_length: Option<usize>,
+    /// Tokens shared by consecutive windows of a sentence too long for the model (the
+    /// `stride` of `transformers`). `None`: a quarter of the window.
+    pub window_overlap: Option<usize>,
+}
+
+impl Default for EntityRecognizerConfig {
+    fn default() -> Self {
+        EntityRecognizerConfig {
+            aggregation: AggregationStrategy::First,
+            scheme: LabelScheme::Auto,
+            word_boundaries: WordBoundaries::Transformers,
+            batch_size: 8,
+            device: Device::Cpu,
+            max_length: None,
+            window_overlap: None,
+        }
+    }
+}
+
+/// Named-entity recognition with a token-classification transformer from the model
+/// registry (BERT, DistilBERT, RoBERTa, XLM-R, DeBERTa(-v2), ELECTRA, ALBERT, MobileBERT).
+///
+/// Results equal those of `transformers`' `TokenClassificationPipeline` on the same weights
+/// (tested against recorded references). Texts longer than the model's maximum length are
+/// split into sentences, sentences still too long into overlapping token windows, and the
+/// entities merged back with spans into the original text.
+///
+/// The recognizer is `Send` but not `Sync` (libtorch tensors are not `Sync` in `tch`): a
+/// service keeps one per worker thread, or one behind a `Mutex`.
+///
+/// ```no_run
+/// use reportage::entities::{EntityRecognizer, EntityRecognizerConfig};
+/// use reportage::{EntityRecognition, ModelRegistry};
+///
+/// let registry = ModelRegistry::load_default()?;
+/// let ner = EntityRecognizer::from_registry(&registry, "ner-default", EntityRecognizerConfig::default())?;
+/// let text = "Syrian government forces advanced in central Aleppo.";
+/// for e in ner.recognize(text)? {
+///     assert_eq!(&text[e.span.range()], e.text);
+///     println!("{} {} {:.3}", e.kind, e.text, e.score);
+/// }
+/// # Ok::<(), reportage::Error>(())
+/// ```
+pub struct EntityRecognizer {
+    loaded: Loaded<TokenClassifier>,
+    name: String,
+    labels: LabelSet,
+    config: EntityRecognizerConfig,
+    max_length: usize,
+    /// Special tokens the post-processor adds to one sequence (`[CLS]`, `[SEP]`).
+    added_tokens: usize,
+    window_overlap: usize,
+    subword_rule: SubwordRule,
+    unk_id: Option<u32>,
+    splitter: Box<dyn SentenceSegmentation>,
+}
+
+/// One forward-pass input: a whole text, one of its sentences, or a window of a sentence.
+struct Piece {
+    text: usize,
+    /// Byte range of the text the encoding's offsets index (the text, or the sentence).
+    range: Range<usize>,
+    /// Pieces with the same group are windows of one sentence, merged after aggregation.
+    group: Option<usize>,
+    encoding: Encoding,
+}
+
+impl EntityRecognizer {
+    /// Load a resolved (checksum-verified) model.
+    pub fn new(model: &ResolvedModel, config: EntityRecognizerConfig) -> Result<Self> {
+        if config.batch_size == 0 {
+            return Err(Error::Config("batch_size must be at least 1".into()));
+        }
+        let loaded = TokenClassifier::load(model, config.device)?;
+        let labels = LabelSet::new(loaded.labels.clone(), config.scheme)?;
+        let positions =
+            loaded
+                .config
+                .int("max_position_embeddings")
+                .map(|p| match model.spec.architecture {
+                    // RoBERTa-style position ids start after the padding index.
+                    Architecture::Roberta | Architecture::XlmRoberta => p - 2,
+                    _ => p,
+                });
+        let max_length = config
+            .max_length
+            .or(model.spec.max_length)
+            .or(positions.and_then(|p| usize::try_from(p).ok()))
+            .unwrap_or(512);
+        let added_tokens = loaded
+            .tokenizer
+            .get_post_processor()
+            .map_or(0, |p| p.added_tokens(false));
+        let window = max_length.checked_sub(added_tokens).unwrap_or(0);
+        let window_overlap = config.window_overlap.unwrap_or(window / 4);
+        // Validates window and overlap once, so recognition cannot fail on them later.
+        token_windows(window + 1, window, window_overlap)?;
+        let prefix = match loaded.tokenizer.get_model() {
+            ModelWrapper::WordPiece(m) => !m.continuing_subword_prefix.is_empty(),
+            ModelWrapper::BPE(m) => m
+                .continuing_subword_prefix
+                .as_ref()
+                .is_some_and(|p| !p.is_empty()),
+            _ => false,
+        };
+        let subword_rule = if prefix {
+            SubwordRule::ContinuationPrefix
+        } else {
+            SubwordRule::SpaceHeuristic
+        };
+        let unk_id = ["[UNK]", "<unk>"]
+            .iter()
+            .find_map(|t| loaded.tokenizer.token_to_id(t));
+        Ok(EntityRecognizer {
+            loaded,
+            name: model.name().to_string(),
+            labels,
+            config,
+            max_length,
+            added_tokens,
+            window_overlap,
+            subword_rule,
+            unk_id,
+            splitter: Box::new(SentenceSplitter::new()),
+        })
+    }
+
+    /// Resolve `name` in `registry` (checking its files) and load it.
+    pub fn from_registry(
+        registry: &ModelRegistry,
+        name: &str,
+        config: EntityRecognizerConfig,
+    ) -> Result<Self> {
+        Self::new(&registry.resolve(name)?, config)
+    }
+
+    /// Use another sentence splitter for texts longer than the model's maximum length.
+    pub fn with_sentence_splitter(mut self, splitter: impl SentenceSegmentation + 'static) -> Self {
+        self.splitter = Box::new(splitter);
+        self
+    }
+
+    /// The model's labels in classifier order.
+    pub fn labels(&self) -> &[String] {
+        self.labels.labels()
+    }
+
+    /// The label scheme in use (after [`LabelScheme::Auto`] was resolved).
+    pub fn scheme(&self) -> LabelScheme {
+        self.labels.scheme()
+    }
+
+    /// Maximum tokens per forward pass, special tokens included.
+    pub fn max_length(&self) -> usize {
+        self.max_length
+    }
+
+    /// The configuration the recognizer runs with.
+    pub fn config(&self) -> &EntityRecognizerConfig {
+        &self.config
+    }
+
+    fn tokenizer_error(&self, e: impl std::fmt::Display) -> Error {
+        Error::Tokenizer(format!("{}: {e}", self.name))
+    }
+
+    fn model_error(&self, e: impl std::fmt::Display) -> Error {
+        Error::Model {
+            model: self.name.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    /// Cut every text into pieces that fit the model.
+    fn pieces(&self, texts: &[&str]) -> Result<Vec<Piece>> {
+        let tokenizer = &self.loaded.tokenizer;
+        let mut pieces = Vec::with_capacity(texts.len());
+        let mut groups = 0;
+        for (i, text) in texts.iter().enumerate() {
+            if text.trim().is_empty() {
+                return Err(Error::EmptyInput("entity recognition needs non-empty text"));
+            }
+            let encoding = tokenizer
+                .encode(*text, true)
+                .map_err(|e| self.tokenizer_error(e))?;
+            if encoding.len() <= self.max_length {
+                pieces.push(Piece {
+                    text: i,
+                    range: 0..text.len(),
+                    group: None,
+                    encoding,
+                });
+                continue;
+            }
+            let mut sentences: Vec<Span> =
+                self.splitter.split(text).iter().map(|s| s.span).collect();
+            if sentences.is_empty() {
+                sentences.push(Span::new(0, text.len()));
+            }
+            for span in sentences {
+                let sentence = span.slice(text)?;
+                let encoding = tokenizer
+                    .encode(sentence, true)
+                    .map_err(|e| self.tokenizer_error(e))?;
+                if encoding.len() <= self.max_length {
+                    pieces.push(Piece {
+                        text: i,
+                        range: span.range(),
+                        group: None,
+                        encoding,
+                    });
+                    continue;
+                }
+                let bare = tokenizer
+                    .encode(sentence, false)
+                    .map_err(|e| self.tokenizer_error(e))?;
+                let window = self.max_length - self.added_tokens;
+                for range in token_windows(bare.len(), window, self.window_overlap)? {
+                    let part = slice_encoding(&bare, range);
+                    let encoding = tokenizer
+                        .post_process(part, None, true)
+                        .map_err(|e| self.tokenizer_error(e))?;
+                    pieces.push(Piece {
+                        text: i,
+                        range: span.range(),
+                        group: Some(groups),
+                        encoding,
+                    });
+                }
+                groups += 1;
+            }
+        }
+        Ok(pieces)
+    }
+
+    /// Label probabilities of each piece's tokens: `probs[p]` is `[tokens, labels]` flat.
+    fn probabilities(&self, pieces: &[Piece]) -> Result<Vec<Vec<f32>>> {
+        let n = self.labels.len();
+        let mut order: Vec<usize> = (0..pieces.len()).collect();
+        order.sort_by_key(|&p| std::cmp::Reverse(pieces[p].encoding.len()));
+        let mut out = vec![Vec::new(); pieces.len()];
+        for chunk in order.chunks(self.config.batch_size) {
+            let encodings: Vec<&Encoding> = chunk.iter().map(|&p| &pieces[p].encoding).collect();
+            let batch = Batch::new(&encodings, self.loaded.pad_id, self.loaded.device);
+            let logits = self
+                .loaded
+                .model
+                .forward(&batch)
+                .map_err(|e| self.model_error(e))?;
+            let size = logits.size();
+            if size.len() != 3 || size[2] as usize != n {
+                return Err(Error::LabelMap {
+                    model: self.name.clone(),
+                    message: format!("the classifier gives {size:?} logits for {n} labels"),
+                });
+            }
+            let width = size[1] as usize;
+            let flat = to_vec_f32(&logits).map_err(|e| self.model_error(e))?;
+            for (row, &p) in chunk.iter().enumerate() {
+                let len = pieces[p].encoding.len();
+                let start = row * width * n;
+                out[p] = flat[start..start + len * n].to_vec();
+            }
+        }
+        Ok(out)
+    }
+
+    /// Entities of one piece, with spans into the piece's text.
+    fn piece_entities(
+        &self,
+        piece: &Piece,
+        text: &str,
+        logits: Vec<f32>,
+    ) -> Result<Vec<RawEntity>> {
+        let n = self.labels.len();
+        let enc = &piece.encoding;
+        let word_flags = match self.config.word_boundaries {
+            WordBoundaries::WordIds => Some(subword_flags_from_word_ids(enc.get_word_ids())),
+            _ => None,
+        };
+        let mut tokens = Vec::with_capacity(enc.len());
+        let mut probs = Vec::with_capacity(enc.len() * n);
+        for (i, &special) in enc.get_special_tokens_mask().iter().enumerate() {
+            if special != 0 {
+                continue;
+            }
+            let (start, end) = enc.get_offsets()[i];
+            let span = Span::new(start, end);
+            let is_unk = Some(enc.get_ids()[i]) == self.unk_id;
+            let sub = match &word_flags {
+                Some(flags) => flags[i] && !is_unk,
+                None => is_subword(text, span, &enc.get_tokens()[i], self.subword_rule, is_unk),
+            };
+            tokens.push(TokenView {
+                span,
+                is_subword: sub,
+            });
+            probs.extend_from_slice(&logits[i * n..(i + 1) * n]);
+        }
+        softmax_rows(&mut probs, n);
+        aggregate(text, &tokens, &probs, &self.labels, self.config.aggregation).map_err(|e| match e
+        {
+            Error::LabelMap { message, .. } => Error::LabelMap {
+                model: self.name.clone(),
+                message,
+            },
+            Error::Tokenizer(m) => self.tokenizer_error(m),
+            e => e,
+        })
+    }
+}
+
+/// Tokens `range` of an encoding made without special tokens, as an encoding of its own
+/// (what `tokenizers` produces when it truncates with a stride).
+fn slice_encoding(e: &Encoding, range: Range<usize>) -> Encoding {
+    Encoding::new(
+        e.get_ids()[range.clone()].to_vec(),
+        e.get_type_ids()[range.clone()].to_vec(),
+        e.get_tokens()[range.clone()].to_vec(),
+        e.get_word_ids()[range.clone()].to_vec(),
+        e.get_offsets()[range.clone()].to_vec(),
+        e.get_special_tokens_mask()[range.clone()].to_vec(),
+        e.get_attention_mask()[range].to_vec(),
+        Vec::new(),
+        Default::default(),
+    )
+}
+
+impl EntityRecognition for EntityRecognizer {
+    fn recognize_batch(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>> {
+        let pieces = self.pieces(texts)?;
+        let logits = self.probabilities(&pieces)?;
+        let mut per_text: Vec<Vec<RawEntity>> = vec![Vec::new(); texts.len()];
+        let mut windows: Vec<(usize, usize, Vec<RawEntity>)> = Vec::new();
+        for (piece, logits) in pieces.iter().zip(logits) {
+            let text = &texts[piece.text][piece.range.clone()];
+            let mut found = self.piece_entities(piece, text, logits)?;
+            shift(&mut found, piece.range.start);
+            match piece.group {
+                None => per_text[piece.text].extend(found),
+                Some(g) => match windows.last_mut() {
+                    Some((group, _, all)) if *group == g => all.extend(found),
+                    _ => windows.push((g, piece.text, found)),
+                },
+            }
+        }
+        for (_, text, found) in windows {
+            per_text[text].extend(merge_overlapping(found));
+        }
+        texts
+            .iter()
+            .zip(per_text)
+            .map(|(text, mut found)| {
+                found.sort_by_key(|e| (e.span.start, e.span.end));
+                let chars = CharIndex::new(text);
+                found
+                    .into_iter()
+                    .map(|e| e.into_entity(text, &chars))
+                    .collect()
+            })
+            .collect()
+    }
+}
