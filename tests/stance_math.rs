@@ -38,7 +38,10 @@ fn labels_of(model: &str) -> Vec<String> {
 
 fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 #[test]
@@ -80,7 +83,8 @@ fn template_averaging_equals_the_reference_mean() {
         let cases = model["cases"].as_array().unwrap();
         for avg in cases.iter().filter(|c| c["kind"] == "stance-average") {
             // The default templates are the ones the references were recorded with.
-            let sets: Vec<Vec<String>> = serde_json::from_value(avg["template_sets"].clone()).unwrap();
+            let sets: Vec<Vec<String>> =
+                serde_json::from_value(avg["template_sets"].clone()).unwrap();
             assert_eq!(sets, templates.sets());
             let per_set: Vec<Vec<f32>> = cases
                 .iter()

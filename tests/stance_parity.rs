@@ -46,7 +46,10 @@ fn strings(v: &Value) -> Vec<String> {
 
 fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 /// Every zero-shot case of one model, run with all sequences of a label set batched
@@ -97,7 +100,12 @@ fn zero_shot_parity(name: &str) {
                 .iter()
                 .map(|p| (sequence, p["hypothesis"].as_str().unwrap()))
                 .collect();
-            for (got, want) in zs.nli_logits(&pairs).unwrap().iter().zip(case["pairs"].as_array().unwrap()) {
+            for (got, want) in zs
+                .nli_logits(&pairs)
+                .unwrap()
+                .iter()
+                .zip(case["pairs"].as_array().unwrap())
+            {
                 logits_diff = logits_diff.max(max_diff(got, &floats(&want["logits"])));
             }
             n += 1;
@@ -142,7 +150,12 @@ fn nli_stance_parity(name: &str) {
             .collect();
         let pairs: Vec<(&str, &str)> = wanted
             .iter()
-            .map(|c| (c["sequence"].as_str().unwrap(), c["target"].as_str().unwrap()))
+            .map(|c| {
+                (
+                    c["sequence"].as_str().unwrap(),
+                    c["target"].as_str().unwrap(),
+                )
+            })
             .collect();
         let got = detector.detect_batch(&pairs).unwrap();
         let mut worst = 0f32;
@@ -194,7 +207,12 @@ fn classifier_stance_matches_transformers() {
         );
         let pairs: Vec<(&str, &str)> = cases
             .iter()
-            .map(|c| (c["sequence"].as_str().unwrap(), c["target"].as_str().unwrap()))
+            .map(|c| {
+                (
+                    c["sequence"].as_str().unwrap(),
+                    c["target"].as_str().unwrap(),
+                )
+            })
             .collect();
         let got = detector.detect_batch(&pairs).unwrap();
         let mut worst = 0f32;
@@ -241,7 +259,11 @@ fn classifier_label_map_override_and_errors() {
 fn errors_not_panics() {
     // A stance classifier has no entailment label: no zero-shot with it.
     let err = NliStanceDetector::new(&resolve("stance-roberta-tiny"), NliStanceConfig::default());
-    assert!(matches!(err, Err(Error::LabelMap { .. })), "{:?}", err.err());
+    assert!(
+        matches!(err, Err(Error::LabelMap { .. })),
+        "{:?}",
+        err.err()
+    );
 
     let d = NliStanceDetector::new(&resolve("nli-bert-tiny"), NliStanceConfig::default()).unwrap();
     assert!(matches!(
@@ -252,7 +274,9 @@ fn errors_not_panics() {
     assert!(d.detect_batch(&[]).unwrap().is_empty());
     let zs = d.classifier();
     assert!(zs.classify("Text.", &[], "{}", false).is_err());
-    assert!(zs.classify("Text.", &["a"], "no placeholder", false).is_err());
+    assert!(zs
+        .classify("Text.", &["a"], "no placeholder", false)
+        .is_err());
     assert!(StanceTemplates::single(&[(Stance::Favor, "no placeholder")]).is_err());
     let zero = ZeroShotClassifier::new(&resolve("nli-bert-tiny"), Device::Cpu)
         .unwrap()
@@ -275,9 +299,15 @@ fn document_stance_with_a_real_backend() {
     let d = NliStanceDetector::new(&resolve("nli-bert-tiny"), NliStanceConfig::default()).unwrap();
     let text = "  Officials in Damascus welcomed the ceasefire, calling it a victory.  ";
     let target = Target::new("the ceasefire");
-    let doc = document_stance(&d, &SentenceSplitter::new(), text, &target, Mentions::StringMatch)
-        .unwrap()
-        .unwrap();
+    let doc = document_stance(
+        &d,
+        &SentenceSplitter::new(),
+        text,
+        &target,
+        Mentions::StringMatch,
+    )
+    .unwrap()
+    .unwrap();
     let direct = d.detect(text.trim(), "the ceasefire").unwrap();
     assert_eq!(doc.evidence.len(), 1);
     assert_eq!(doc.stance, direct.stance);

@@ -116,7 +116,9 @@ pub fn zero_shot_scores(logits: &[f32], map: &NliLabelMap, multi_label: bool) ->
     }
     let rows: Vec<&[f32]> = logits.chunks(map.num_labels).collect();
     if rows.is_empty() {
-        return Err(Error::Config("zero-shot scoring needs at least one candidate label".into()));
+        return Err(Error::Config(
+            "zero-shot scoring needs at least one candidate label".into(),
+        ));
     }
     if multi_label || rows.len() == 1 {
         Ok(rows
@@ -166,9 +168,7 @@ pub fn stance_from_label(label: &str) -> Option<Stance> {
         "favor" | "favour" | "support" | "supports" | "pro" | "agree" | "for" | "in_favor" => {
             Stance::Favor
         }
-        "against" | "oppose" | "opposes" | "con" | "disagree" | "deny" | "anti" => {
-            Stance::Against
-        }
+        "against" | "oppose" | "opposes" | "con" | "disagree" | "deny" | "anti" => Stance::Against,
         "neutral" | "discuss" | "comment" | "query" | "neither" | "observing" => Stance::Neutral,
         "none" | "unrelated" | "irrelevant" | "off-topic" | "off_topic" => Stance::Unrelated,
         _ => return None,

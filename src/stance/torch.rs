@@ -424,12 +424,7 @@ impl StanceDetection for NliStanceDetector {
             .map(|sets| {
                 let mean = average_scores(sets)?;
                 StanceScores::from_scores(
-                    self.templates
-                        .stances()
-                        .iter()
-                        .copied()
-                        .zip(mean)
-                        .collect(),
+                    self.templates.stances().iter().copied().zip(mean).collect(),
                 )
             })
             .collect()
