@@ -59,7 +59,23 @@ impl PairRunner {
                 .map_err(|e| Error::Tokenizer(format!("{}: {e}", model.name())))?;
         }
         let eos_id = match model.spec.architecture {
-            Architecture::Bart => Some(loaded.config.int("eos_token_id").unwrap_or(2) as u32),
+            Architecture::Bart => {
+                let eos = loaded.config.int("eos_token_id").unwrap_or(2);
+                // rust-bert starts the decoder with the last non-pad token (`</s>`), the
+                // pre-4.0 `transformers` rule; it equals today's `decoder_start_token_id`
+                // rule only when the two ids agree (they do for bart-large-mnli).
+                let start = loaded.config.int("decoder_start_token_id").unwrap_or(eos);
+                if start != eos {
+                    return Err(Error::Model {
+                        model: model.name().to_string(),
+                        message: format!(
+                            "decoder_start_token_id {start} differs from eos_token_id {eos}; \
+                             rust-bert's BART would not match transformers"
+                        ),
+                    });
+                }
+                Some(eos as u32)
+            }
             _ => None,
         };
         Ok(PairRunner {
