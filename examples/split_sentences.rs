@@ -1,0 +1,78 @@
+//! Split text into sentences from the command line (no libtorch needed).
+//!
+//! ```sh
+//! cargo run --release --no-default-features --example split_sentences < report.txt
+//! # one JSON array of sentences per TSV case (for benches/sentence_peers.py):
+//! cargo run --release --no-default-features --example split_sentences -- --tsv tests/data/sentences/golden.tsv
+//! # sentences per second on a file, timed in-process:
+//! cargo run --release --no-default-features --example split_sentences -- --time corpus.txt
+//! ```
+
+use std::io::Read;
+use std::time::Instant;
+
+use reportage::sentences::{SentenceSegmentation, SentenceSplitter};
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, false) => out.push(c),
+            (_, true) => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('t') => out.push('\t'),
+                Some(o) => out.push(o),
+                None => out.push('\\'),
+            },
+        }
+    }
+    out
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let splitter = SentenceSplitter::new();
+    match args.first().map(String::as_str) {
+        Some("--tsv") => {
+            let data = std::fs::read_to_string(args.get(1).ok_or("--tsv needs a file")?)?;
+            for line in data
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                let input = unescape(line.split('\t').nth(1).unwrap_or(""));
+                let texts: Vec<&str> = splitter.split(&input).iter().map(|s| s.text).collect();
+                println!("{}", serde_json::to_string(&texts)?);
+            }
+        }
+        Some("--time") => {
+            let text = std::fs::read_to_string(args.get(1).ok_or("--time needs a file")?)?;
+            let mut best = f64::MAX;
+            let mut count = 0;
+            for _ in 0..20 {
+                let t = Instant::now();
+                count = splitter.split(&text).len();
+                best = best.min(t.elapsed().as_secs_f64());
+            }
+            println!(
+                "{{\"sentences\": {count}, \"seconds\": {best}, \"sentences_per_s\": {}, \"mb_per_s\": {}}}",
+                count as f64 / best,
+                text.len() as f64 / best / 1e6
+            );
+        }
+        _ => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text)?;
+            for s in splitter.split(&text) {
+                println!(
+                    "{}\t{}\t{}",
+                    s.span.start,
+                    s.span.end,
+                    s.text.replace('\n', " ")
+                );
+            }
+        }
+    }
+    Ok(())
+}
