@@ -10,7 +10,7 @@ are frozen, so the fine-tuned model is (base word embeddings) + (every other ten
 the latter is committed (fp16, models/ner-default/finetuned.fp16.safetensors) and
 scripts/assemble_model.py rebuilds the full model.safetensors from it and the base wheel.
 
-Usage (about 10-20 minutes on 2 CPU cores):
+Usage (19 minutes for the default single epoch on 2 busy shared CPU cores):
   python scripts/train_ner.py --base models/cache/minilm \
       --data models/cache/ner-data/train.jsonl --out models/ner-default
 """
