@@ -19,7 +19,10 @@ fn default_models_are_listed_with_checksums() {
     for name in DEFAULTS {
         let spec = reg.get(name).unwrap();
         for file in ["model.safetensors", "config.json", "tokenizer.json"] {
-            assert!(spec.files.contains_key(file), "{name} lists no sha256 for {file}");
+            assert!(
+                spec.files.contains_key(file),
+                "{name} lists no sha256 for {file}"
+            );
         }
     }
     assert_eq!(reg.get("ner-default").unwrap().task, Task::Ner);
@@ -31,7 +34,9 @@ fn default_models_resolve_with_verified_files() {
     let reg = registry();
     for name in DEFAULTS {
         if let Err(e) = reg.resolve(name) {
-            panic!("{e}\nthe default models are obtained by scripts/setup.sh (or scripts/models.sh)");
+            panic!(
+                "{e}\nthe default models are obtained by scripts/setup.sh (or scripts/models.sh)"
+            );
         }
     }
 }
