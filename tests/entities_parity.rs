@@ -40,7 +40,12 @@ fn strategy(name: &str) -> AggregationStrategy {
     }
 }
 
-fn recognizer(name: &str, aggregation: &str, scheme: LabelScheme, refs: &Value) -> EntityRecognizer {
+fn recognizer(
+    name: &str,
+    aggregation: &str,
+    scheme: LabelScheme,
+    refs: &Value,
+) -> EntityRecognizer {
     let config = EntityRecognizerConfig {
         aggregation: strategy(aggregation),
         scheme,
@@ -50,7 +55,10 @@ fn recognizer(name: &str, aggregation: &str, scheme: LabelScheme, refs: &Value) 
         ..Default::default()
     };
     let ner = EntityRecognizer::from_registry(&registry(), name, config).unwrap();
-    assert_eq!(ner.max_length(), refs["max_length"].as_u64().unwrap() as usize);
+    assert_eq!(
+        ner.max_length(),
+        refs["max_length"].as_u64().unwrap() as usize
+    );
     ner
 }
 
@@ -62,10 +70,20 @@ fn compare(what: &str, got: &[Entity], expected: &Value) -> f64 {
             .map(|e| format!("{}@{}..{}", e.label, e.char_span.start, e.char_span.end))
             .collect::<Vec<_>>()
     };
-    assert_eq!(got.len(), expected.len(), "{what}: got {:?}\nexpected {expected:?}", show(got));
+    assert_eq!(
+        got.len(),
+        expected.len(),
+        "{what}: got {:?}\nexpected {expected:?}",
+        show(got)
+    );
     let mut worst = 0f64;
     for (g, e) in got.iter().zip(expected) {
-        let label = e.get("entity_group").or(e.get("entity")).unwrap().as_str().unwrap();
+        let label = e
+            .get("entity_group")
+            .or(e.get("entity"))
+            .unwrap()
+            .as_str()
+            .unwrap();
         let start = e["start"].as_u64().unwrap() as usize;
         let end = e["end"].as_u64().unwrap() as usize;
         assert_eq!(
@@ -75,7 +93,12 @@ fn compare(what: &str, got: &[Entity], expected: &Value) -> f64 {
             show(got)
         );
         let diff = (g.score as f64 - e["score"].as_f64().unwrap()).abs();
-        assert!(diff <= TOLERANCE, "{what}: score {} vs {}", g.score, e["score"]);
+        assert!(
+            diff <= TOLERANCE,
+            "{what}: score {} vs {}",
+            g.score,
+            e["score"]
+        );
         worst = worst.max(diff);
     }
     worst
@@ -163,14 +186,23 @@ fn long_texts_split_on_sentences_equal_transformers_per_sentence() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|s| (s[0].as_u64().unwrap() as usize, s[1].as_u64().unwrap() as usize))
+            .map(|s| {
+                (
+                    s[0].as_u64().unwrap() as usize,
+                    s[1].as_u64().unwrap() as usize,
+                )
+            })
             .collect();
         for agg in ["none", "simple", "first", "average", "max"] {
             let ner = recognizer(name, agg, LabelScheme::Bio, &refs)
                 .with_sentence_splitter(FixedSentences(spans.clone()));
             // Twice in one batch, with a short text between: pieces of different texts mix.
             let got = ner.recognize_batch(&[text, "Aleppo.", text]).unwrap();
-            let worst = compare(&format!("{name} {agg} long"), &got[0], &long["per_sentence"][agg]);
+            let worst = compare(
+                &format!("{name} {agg} long"),
+                &got[0],
+                &long["per_sentence"][agg],
+            );
             assert_eq!(got[0], got[2]);
             eprintln!("parity {name:<22} {agg:<8} long text, per sentence: max |score diff| = {worst:.2e}");
         }
@@ -184,14 +216,21 @@ fn over_long_sentence_windows_equal_transformers_stride() {
         let run_on = &refs["run_on"];
         let text = run_on["text"].as_str().unwrap();
         for agg in ["simple", "first", "average", "max"] {
-            let ner = recognizer(name, agg, LabelScheme::Bio, &refs).with_sentence_splitter(WholeText);
+            let ner =
+                recognizer(name, agg, LabelScheme::Bio, &refs).with_sentence_splitter(WholeText);
             let got = ner.recognize(text).unwrap();
-            let worst = compare(&format!("{name} {agg} run-on"), &got, &run_on["stride"][agg]);
+            let worst = compare(
+                &format!("{name} {agg} run-on"),
+                &got,
+                &run_on["stride"][agg],
+            );
             // No entity is duplicated or overlaps another after the merge.
             for pair in got.windows(2) {
                 assert!(pair[0].span.end <= pair[1].span.start, "{:?}", pair);
             }
-            eprintln!("parity {name:<22} {agg:<8} windows (stride): max |score diff| = {worst:.2e}");
+            eprintln!(
+                "parity {name:<22} {agg:<8} windows (stride): max |score diff| = {worst:.2e}"
+            );
         }
     }
 }
@@ -208,7 +247,11 @@ fn iobes_labels_group_as_bilou() {
         let got = ner.recognize_batch(&inputs).unwrap();
         let mut worst = 0f64;
         for (i, entities) in got.iter().enumerate() {
-            worst = worst.max(compare(&format!("{name} {agg} bilou {i}"), entities, &refs["bilou"][agg][i]));
+            worst = worst.max(compare(
+                &format!("{name} {agg} bilou {i}"),
+                entities,
+                &refs["bilou"][agg][i],
+            ));
         }
         eprintln!("parity {name:<22} {agg:<8} BILOU grouping: max |score diff| = {worst:.2e}");
     }
@@ -230,7 +273,10 @@ fn errors_not_panics() {
     let refs = references("ner-bert-bio");
     let ner = recognizer("ner-bert-bio", "first", LabelScheme::Auto, &refs);
     assert!(matches!(ner.recognize(""), Err(Error::EmptyInput(_))));
-    assert!(matches!(ner.recognize_batch(&["Aleppo", " \n "]), Err(Error::EmptyInput(_))));
+    assert!(matches!(
+        ner.recognize_batch(&["Aleppo", " \n "]),
+        Err(Error::EmptyInput(_))
+    ));
     assert!(ner.recognize_batch(&[]).unwrap().is_empty());
 
     // A label map with more labels than the classifier has outputs.
@@ -243,12 +289,12 @@ fn errors_not_panics() {
     let mut config: Value = serde_json::from_str(&config).unwrap();
     config["id2label"]["9"] = Value::from("B-EXTRA");
     std::fs::write(dir.join("config.json"), config.to_string()).unwrap();
-    let registry = ModelRegistry::from_toml_str(
+    let bad = ModelRegistry::from_toml_str(
         "[[model]]\nname = \"bad\"\ntask = \"ner\"\narchitecture = \"bert\"\ndir = \".\"\n",
         &dir,
     )
     .unwrap();
-    let err = EntityRecognizer::from_registry(&registry, "bad", Default::default())
+    let err = EntityRecognizer::from_registry(&bad, "bad", Default::default())
         .err()
         .expect("a label map larger than the classifier must be refused");
     assert!(matches!(err, Error::LabelMap { .. }), "{err}");
@@ -287,6 +333,10 @@ fn cuda_equals_cpu_when_available() {
     let ner = EntityRecognizer::from_registry(&registry(), "ner-bert-bio", config).unwrap();
     let got = ner.recognize_batch(&inputs).unwrap();
     for (i, entities) in got.iter().enumerate() {
-        compare(&format!("cuda text {i}"), entities, &refs["pipeline"]["simple"][i]);
+        compare(
+            &format!("cuda text {i}"),
+            entities,
+            &refs["pipeline"]["simple"][i],
+        );
     }
 }

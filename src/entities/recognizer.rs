@@ -250,20 +250,24 @@ impl EntityRecognizer {
                     });
                     continue;
                 }
-                let bare = tokenizer
-                    .encode(sentence, false)
-                    .map_err(|e| self.tokenizer_error(e))?;
+                // Windows are cut from the full encoding, keeping its leading and trailing
+                // special tokens: post-processing the pieces again would re-apply offset
+                // trimming (byte-level BPE) and shift the spans.
+                let specials = encoding.get_special_tokens_mask();
+                let head = specials.iter().take_while(|&&m| m != 0).count();
+                let tail = specials[head..]
+                    .iter()
+                    .rev()
+                    .take_while(|&&m| m != 0)
+                    .count();
+                let content = encoding.len() - head - tail;
                 let window = self.max_length - self.added_tokens;
-                for range in token_windows(bare.len(), window, self.window_overlap)? {
-                    let part = slice_encoding(&bare, range);
-                    let encoding = tokenizer
-                        .post_process(part, None, true)
-                        .map_err(|e| self.tokenizer_error(e))?;
+                for range in token_windows(content, window, self.window_overlap)? {
                     pieces.push(Piece {
                         text: i,
                         range: span.range(),
                         group: Some(groups),
-                        encoding,
+                        encoding: window_encoding(&encoding, head, tail, range),
                     });
                 }
                 groups += 1;
@@ -349,17 +353,26 @@ impl EntityRecognizer {
     }
 }
 
-/// Tokens `range` of an encoding made without special tokens, as an encoding of its own
-/// (what `tokenizers` produces when it truncates with a stride).
-fn slice_encoding(e: &Encoding, range: Range<usize>) -> Encoding {
+/// Content tokens `range` (counted after the `head` leading special tokens) of `full`,
+/// between its `head` leading and `tail` trailing special tokens: what `tokenizers`
+/// produces when it truncates with a stride and post-processes each part.
+fn window_encoding(full: &Encoding, head: usize, tail: usize, range: Range<usize>) -> Encoding {
+    let n = full.len();
+    let keep: Vec<usize> = (0..head)
+        .chain(head + range.start..head + range.end)
+        .chain(n - tail..n)
+        .collect();
+    fn pick<T: Clone>(v: &[T], keep: &[usize]) -> Vec<T> {
+        keep.iter().map(|&i| v[i].clone()).collect()
+    }
     Encoding::new(
-        e.get_ids()[range.clone()].to_vec(),
-        e.get_type_ids()[range.clone()].to_vec(),
-        e.get_tokens()[range.clone()].to_vec(),
-        e.get_word_ids()[range.clone()].to_vec(),
-        e.get_offsets()[range.clone()].to_vec(),
-        e.get_special_tokens_mask()[range.clone()].to_vec(),
-        e.get_attention_mask()[range].to_vec(),
+        pick(full.get_ids(), &keep),
+        pick(full.get_type_ids(), &keep),
+        pick(full.get_tokens(), &keep),
+        pick(full.get_word_ids(), &keep),
+        pick(full.get_offsets(), &keep),
+        pick(full.get_special_tokens_mask(), &keep),
+        pick(full.get_attention_mask(), &keep),
         Vec::new(),
         Default::default(),
     )

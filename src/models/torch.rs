@@ -90,7 +90,16 @@ impl ModelConfig {
 
     /// The architecture-specific config struct rust-bert builds models from.
     fn typed<T: DeserializeOwned>(&self, model: &ResolvedModel) -> Result<T> {
-        serde_json::from_value(self.raw.clone()).map_err(|e| {
+        let mut raw = self.raw.clone();
+        // rust-bert's DistilBertConfig requires `tie_weights_`, which current transformers no
+        // longer writes; it only concerns the LM head, never the classifiers built here.
+        if model.spec.architecture == Architecture::DistilBert {
+            if let Some(map) = raw.as_object_mut() {
+                map.entry("tie_weights_")
+                    .or_insert(serde_json::Value::Bool(true));
+            }
+        }
+        serde_json::from_value(raw).map_err(|e| {
             model_error(
                 model,
                 format!(
