@@ -116,7 +116,13 @@ fn score(gold: &[GoldSentence], system: &dyn EntityRecognition) -> BTreeMap<Stri
         let gs: HashSet<_> = g.spans.iter().map(|s| norm(&chars, s.clone())).collect();
         let ps: HashSet<_> = p
             .iter()
-            .map(|e| (e.char_span.start, e.char_span.end, short_label(&e.kind).to_string()))
+            .map(|e| {
+                (
+                    e.char_span.start,
+                    e.char_span.end,
+                    short_label(&e.kind).to_string(),
+                )
+            })
             .filter(|s| TYPES.contains(&s.2.as_str()))
             .map(|s| norm(&chars, s))
             .collect();
@@ -143,7 +149,12 @@ fn print_table(name: &str, scores: &BTreeMap<String, Counts>) {
     let row: Vec<String> = TYPES
         .iter()
         .chain(["micro"].iter())
-        .map(|l| format!("{l} {:.2}", scores.get(*l).copied().unwrap_or_default().f1()))
+        .map(|l| {
+            format!(
+                "{l} {:.2}",
+                scores.get(*l).copied().unwrap_or_default().f1()
+            )
+        })
         .collect();
     println!("{name:<32} {}", row.join("  "));
 }
@@ -189,6 +200,13 @@ fn gazetteer_and_merged_scores_on_the_same_gold() {
         .with(model());
     let merged = score(&gold, &merged);
     print_table("gazetteer, then ner-default", &merged);
+    let thresholded = MergedRecognizer::new()
+        .with(GazetteerRecognizer::default())
+        .with_min_score(model(), 0.9);
+    print_table(
+        "gazetteer, then ner-default>=0.9",
+        &score(&gold, &thresholded),
+    );
     // The merge exists to beat the model alone; recorded value from
     // rust_bert_reproduces_the_transformers_score_of_ner_default is 0.71 micro F1.
     assert!(

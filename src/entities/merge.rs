@@ -22,7 +22,7 @@ use crate::Result;
 /// ```
 #[derive(Default)]
 pub struct MergedRecognizer {
-    parts: Vec<Box<dyn EntityRecognition>>,
+    parts: Vec<(Box<dyn EntityRecognition>, f32)>,
 }
 
 impl MergedRecognizer {
@@ -32,14 +32,24 @@ impl MergedRecognizer {
     }
 
     /// Add a recognizer; it loses overlaps to those added before it.
-    pub fn with(mut self, recognizer: impl EntityRecognition + 'static) -> Self {
-        self.parts.push(Box::new(recognizer));
-        self
+    pub fn with(self, recognizer: impl EntityRecognition + 'static) -> Self {
+        self.with_min_score(recognizer, 0.0)
     }
 
-    /// Add an already boxed recognizer.
-    pub fn with_boxed(mut self, recognizer: Box<dyn EntityRecognition>) -> Self {
-        self.parts.push(recognizer);
+    /// Add a recognizer whose entities count only from `min_score` up. A weak model's
+    /// low-confidence fragments ("The" as an organisation) would otherwise take the place
+    /// of better entities from recognizers added after it, and mislead what reads them.
+    pub fn with_min_score(
+        self,
+        recognizer: impl EntityRecognition + 'static,
+        min_score: f32,
+    ) -> Self {
+        self.with_boxed(Box::new(recognizer), min_score)
+    }
+
+    /// Add an already boxed recognizer, with a minimum score (0 keeps everything).
+    pub fn with_boxed(mut self, recognizer: Box<dyn EntityRecognition>, min_score: f32) -> Self {
+        self.parts.push((recognizer, min_score));
         self
     }
 }
@@ -47,11 +57,13 @@ impl MergedRecognizer {
 impl EntityRecognition for MergedRecognizer {
     fn recognize_batch(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>> {
         let mut merged: Vec<Vec<Entity>> = vec![Vec::new(); texts.len()];
-        for part in &self.parts {
+        for (part, min_score) in &self.parts {
             let found = part.recognize_batch(texts)?;
             for (kept, new) in merged.iter_mut().zip(found) {
                 for entity in new {
-                    if !kept.iter().any(|k| k.span.overlaps(entity.span)) {
+                    if entity.score >= *min_score
+                        && !kept.iter().any(|k| k.span.overlaps(entity.span))
+                    {
                         kept.push(entity);
                     }
                 }
@@ -100,13 +112,39 @@ mod tests {
             .with(Fixed(vec![(14, 20, "NORP"), (0, 2, "ORG")]))
             .with(Fixed(vec![(14, 30, "ORG"), (34, 40, "GPE")]));
         let got = merged.recognize(text).unwrap();
-        let spans: Vec<_> = got.iter().map(|e| (e.text.as_str(), e.label.as_str())).collect();
-        assert_eq!(spans, [("UN", "ORG"), ("Syrian", "NORP"), ("Geneva", "GPE")]);
+        let spans: Vec<_> = got
+            .iter()
+            .map(|e| (e.text.as_str(), e.label.as_str()))
+            .collect();
+        assert_eq!(
+            spans,
+            [("UN", "ORG"), ("Syrian", "NORP"), ("Geneva", "GPE")]
+        );
+    }
+
+    #[test]
+    fn low_scores_are_dropped_before_they_can_win_an_overlap() {
+        struct Scored;
+        impl EntityRecognition for Scored {
+            fn recognize_batch(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>> {
+                let mut e = Fixed(vec![(0, 3, "ORG")]).recognize_batch(texts)?;
+                e[0][0].score = 0.4;
+                Ok(e)
+            }
+        }
+        let merged = MergedRecognizer::new()
+            .with_min_score(Scored, 0.5)
+            .with(Fixed(vec![(4, 10, "NORP")]));
+        let got = merged.recognize("The Syrian army").unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].text, "Syrian");
     }
 
     #[test]
     fn empty_merge_finds_nothing_per_text() {
-        let got = MergedRecognizer::new().recognize_batch(&["a", "b"]).unwrap();
+        let got = MergedRecognizer::new()
+            .recognize_batch(&["a", "b"])
+            .unwrap();
         assert_eq!(got, vec![Vec::new(), Vec::new()]);
     }
 }
