@@ -8,24 +8,17 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use reportage::sentences::{SentenceSegmentation, SentenceSplitter};
 
-const REPORT: &str = include_str!("../tests/data/sentences/aleppo-advance.txt");
-const GOLDEN: &str = include_str!("../tests/data/sentences/golden.tsv");
+#[path = "../tests/support/golden_tsv.rs"]
+mod golden_tsv;
 
-fn unescape(s: &str) -> String {
-    s.replace("\\n", "\n")
-        .replace("\\r", "\r")
-        .replace("\\t", "\t")
-        .replace("\\\\", "\\")
-}
+const REPORT: &str = include_str!("../tests/data/sentences/aleppo-advance.txt");
 
 fn corpus() -> String {
     let mut parts = vec![REPORT.to_string()];
     parts.extend(
-        GOLDEN
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .filter_map(|l| l.split('\t').nth(1))
-            .map(unescape),
+        golden_tsv::parse(golden_tsv::GOLDEN)
+            .into_iter()
+            .map(|c| c.text),
     );
     let unit = parts.join("\n\n");
     let copies = (1_000_000 / unit.len()).max(1);

@@ -13,23 +13,8 @@ use std::time::Instant;
 
 use reportage::sentences::{SentenceSegmentation, SentenceSplitter};
 
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match (c, c == '\\') {
-            (_, false) => out.push(c),
-            (_, true) => match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('r') => out.push('\r'),
-                Some('t') => out.push('\t'),
-                Some(o) => out.push(o),
-                None => out.push('\\'),
-            },
-        }
-    }
-    out
-}
+#[path = "../tests/support/golden_tsv.rs"]
+mod golden_tsv;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,12 +22,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match args.first().map(String::as_str) {
         Some("--tsv") => {
             let data = std::fs::read_to_string(args.get(1).ok_or("--tsv needs a file")?)?;
-            for line in data
-                .lines()
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            {
-                let input = unescape(line.split('\t').nth(1).unwrap_or(""));
-                let texts: Vec<&str> = splitter.split(&input).iter().map(|s| s.text).collect();
+            for case in golden_tsv::parse(&data) {
+                let texts: Vec<&str> = splitter.split(&case.text).iter().map(|s| s.text).collect();
                 println!("{}", serde_json::to_string(&texts)?);
             }
         }

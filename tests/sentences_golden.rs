@@ -8,50 +8,13 @@ use reportage::sentences::{check_tiling, SentenceSegmentation, SentenceSplitter}
 /// Lowest accepted share of exactly-correct cases. Measured: see BENCHMARKS-sentences.md.
 const FLOOR: f64 = 0.95;
 
-struct Case {
-    category: String,
-    text: String,
-    expected: Vec<String>,
-}
+#[path = "support/golden_tsv.rs"]
+mod golden_tsv;
 
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
-}
+use golden_tsv::Case;
 
 fn cases() -> Vec<Case> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/sentences/golden.tsv"
-    );
-    let data = std::fs::read_to_string(path).expect("golden.tsv is in the repository");
-    data.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|line| {
-            let mut fields = line.split('\t').map(unescape);
-            let category = fields.next().expect("category");
-            let text = fields.next().expect("input");
-            Case {
-                category,
-                text,
-                expected: fields.collect(),
-            }
-        })
-        .collect()
+    golden_tsv::parse(golden_tsv::GOLDEN)
 }
 
 #[test]

@@ -7,13 +7,17 @@
 //! ([`window`]).
 
 pub mod aggregate;
+mod gazetteer;
 mod kind;
+mod merge;
 #[cfg(feature = "torch")]
 mod recognizer;
 pub mod window;
 
 pub use aggregate::{AggregationStrategy, WordBoundaries};
+pub use gazetteer::{GazetteerRecognizer, DEFAULT_GAZETTEER, GENERATED_GAZETTEER};
 pub use kind::{parse_label, EntityKind, LabelScheme, Tag};
+pub use merge::MergedRecognizer;
 #[cfg(feature = "torch")]
 pub use recognizer::{EntityRecognizer, EntityRecognizerConfig};
 

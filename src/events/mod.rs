@@ -1,1 +1,37 @@
 //! Events: who did what to whom, where and when, with the evidence.
+//!
+//! [`EventExtractor`] turns a [`Report`] into [`Event`] records typed with the PLOVER
+//! ontology (as used by POLECAT). Event types come from a trigger lexicon kept as data
+//! (`data/plover_triggers.toml`, see [`TriggerLexicon`]), roles from rules over entity
+//! positions, voice and patterns ("backed by", "against", "in/near/towards" + place) whose
+//! word lists are data too (`data/event_roles.toml`, see [`RoleRules`]). Every event keeps
+//! its evidence (the sentence and the trigger words, with spans), so each one can be checked
+//! against the text.
+//!
+//! Sentences, entities and stance come in through the crate's traits, so the same code runs
+//! on the transformer models or, with no model at all, on
+//! [`GazetteerRecognizer`](crate::entities::GazetteerRecognizer).
+
+mod batch;
+mod extract;
+mod lexicon;
+mod roles;
+pub(crate) mod text;
+mod time;
+mod types;
+
+pub use batch::{run_json_lines, BatchStats, LineOutcome};
+pub use extract::{
+    event_id, refine_sentences, EventExtractor, EventExtractorBuilder, EventTypeClassifier,
+    SentenceEntities, MAX_SENTENCE_BYTES,
+};
+pub use lexicon::{
+    ActorWords, ClauseWords, ModalityWords, PatternWords, RoleRules, TriggerLexicon, TypeInfo,
+    VoiceWords, DEFAULT_ROLES, DEFAULT_TRIGGERS,
+};
+pub use text::stem;
+pub use time::Date;
+pub use types::{
+    to_json, to_json_lines, write_json_lines, Actor, ActorStance, Event, EventType, Evidence,
+    Place, Report, Role, TimeExpr, Trigger,
+};

@@ -72,7 +72,7 @@ const CALENDAR: &[&[u8]] = &[
 ];
 
 /// How far a list search looks for the next inline item ("1. a 2. b") before giving up.
-const LIST_WINDOW: usize = 2000;
+const LIST_WINDOW: usize = 1000;
 /// How many opening quotes/brackets are skipped to find the first letter of the next word.
 const MAX_OPENERS: usize = 8;
 
@@ -119,6 +119,8 @@ pub(super) struct Scanner<'t, 'r> {
     start: usize,
     /// Where the next inline list item begins, if the current sentence is a list item.
     forced: usize,
+    /// Last failed list-item search: its pattern and where it stopped looking.
+    list_memo: Option<(String, usize)>,
 }
 
 impl<'t, 'r> Scanner<'t, 'r> {
@@ -136,6 +138,7 @@ impl<'t, 'r> Scanner<'t, 'r> {
             out,
             start: 0,
             forced: usize::MAX,
+            list_memo: None,
         }
     }
 
@@ -143,10 +146,11 @@ impl<'t, 'r> Scanner<'t, 'r> {
         let n = self.b.len();
         let mut i = self.begin(0);
         while i < n {
-            let limit = n.min(self.forced);
-            while i < limit && !STOP[self.b[i] as usize] {
-                i += 1;
-            }
+            let limit = n.min(self.forced).max(i);
+            i += self.b[i..limit]
+                .iter()
+                .position(|&c| STOP[c as usize])
+                .unwrap_or(limit - i);
             if i >= n {
                 break;
             }
@@ -207,8 +211,10 @@ impl<'t, 'r> Scanner<'t, 'r> {
         self.start = pos;
         self.forced = usize::MAX;
         let s = skip_ws(self.b, pos);
+        // Scanning goes on after the whitespace: it can only hold breaks that would end an
+        // empty sentence, and skipping it keeps long runs of line breaks linear.
         let Some((end, marker)) = self.list_marker(s) else {
-            return pos;
+            return s;
         };
         if let Some(m) = marker {
             self.forced = self.find_next_item(end, m).unwrap_or(usize::MAX);
@@ -258,29 +264,41 @@ impl<'t, 'r> Scanner<'t, 'r> {
         Some((end, Some(ListMarker { ordinal, sep })))
     }
 
-    /// The next inline item (" 2." after "1.") within [`LIST_WINDOW`], before any blank line.
-    fn find_next_item(&self, from: usize, m: ListMarker) -> Option<usize> {
+    /// The next inline item (" 2." after "1.") within [`LIST_WINDOW`] bytes and the same
+    /// paragraph. Remembers how
+    /// far a failed search got, so that a run of markers that never continues ("1) 1) 1)")
+    /// is searched once, not once per marker. A find past the end of the current sentence
+    /// is harmless: any earlier boundary starts a new sentence and drops it.
+    fn find_next_item(&mut self, from: usize, m: ListMarker) -> Option<usize> {
         let next = match m.ordinal {
             Ordinal::Number(v) => v.checked_add(1)?.to_string(),
             Ordinal::Letter(c) if c < b'z' => ((c + 1) as char).to_string(),
             Ordinal::Letter(_) => return None,
         };
         let pattern = format!(" {next}{}", m.sep);
-        let mut window_end = (from + LIST_WINDOW).min(self.b.len());
-        while !self.text.is_char_boundary(window_end) {
-            window_end -= 1;
+        let mut lo = from;
+        if let Some((seen, until)) = &self.list_memo {
+            if *seen == pattern && from < *until {
+                lo = until.saturating_sub(pattern.len()).max(from);
+            }
         }
-        let window = &self.text[from..window_end];
+        let mut hi = (from + LIST_WINDOW).min(self.b.len());
+        while !self.text.is_char_boundary(hi) {
+            hi -= 1;
+        }
+        let window = self.text.get(lo..hi)?;
+        // Items of one inline list stand in one paragraph; looking further is wasted work.
         let window = &window[..window.find("\n\n").unwrap_or(window.len())];
         let mut search = 0;
         while let Some(k) = window[search..].find(&pattern) {
-            let at = from + search + k + 1;
+            let at = lo + search + k + 1;
             let after = at + pattern.len() - 1;
             if self.b.get(after).is_some_and(|c| c.is_ascii_whitespace()) {
                 return Some(at);
             }
             search += k + 1;
         }
+        self.list_memo = Some((pattern, lo + window.len()));
         None
     }
 
@@ -414,7 +432,7 @@ impl<'t, 'r> Scanner<'t, 'r> {
         }
         let lower = &lower[..wb.len()];
         let english = self.lex.knows_starters();
-        let starter = || english && self.lex.is_starter(&self.word_at(pos));
+        let starter = || english && self.lex.is_starter(self.word_at(pos).as_slice());
         match self.lex.abbreviation(lower) {
             Some(AbbreviationKind::Title) => return false,
             Some(AbbreviationKind::Number) if class == Class::Digit => return false,
@@ -452,21 +470,10 @@ impl<'t, 'r> Scanner<'t, 'r> {
         let floor = self.start.max(i.saturating_sub(MAX_WORD + 4));
         let mut k = i;
         while k > floor
+            && !b[k - 1].is_ascii_whitespace()
             && !matches!(
                 b[k - 1],
-                b' ' | b'\t'
-                    | b'\n'
-                    | b'\r'
-                    | b'('
-                    | b'['
-                    | b'{'
-                    | b'"'
-                    | b'\''
-                    | b'/'
-                    | b'-'
-                    | b'<'
-                    | b'>'
-                    | b'='
+                b'(' | b'[' | b'{' | b'"' | b'\'' | b'/' | b'-' | b'<' | b'>' | b'='
             )
         {
             k -= 1;
@@ -475,6 +482,10 @@ impl<'t, 'r> Scanner<'t, 'r> {
             k += 1;
         }
         let w = self.text.get(k..i).unwrap_or("");
+        if w.is_ascii() {
+            // The back-scan already stopped at ASCII spaces, brackets and quotes.
+            return w.trim_start_matches(['*', '_']);
+        }
         let w = w.rsplit(char::is_whitespace).next().unwrap_or(w);
         w.trim_start_matches(|c: char| is_opener(c) || matches!(c, '\u{2014}' | '\u{2013}'))
     }
@@ -492,7 +503,7 @@ impl<'t, 'r> Scanner<'t, 'r> {
         let word = self.word_before(i).as_bytes();
         word.len() >= 2
             && word.iter().all(u8::is_ascii_lowercase)
-            && self.lex.is_starter(&self.word_at(i + 1))
+            && self.lex.is_starter(self.word_at(i + 1).as_slice())
     }
 
     /// A wire-copy dateline at `p`: a place in capitals then a comma, an opening bracket or
@@ -501,23 +512,32 @@ impl<'t, 'r> Scanner<'t, 'r> {
     fn dateline_at(&self, p: usize) -> bool {
         let b = self.b;
         let mut k = p;
-        let mut caps = 0;
-        while k < b.len() && k - p < 40 {
-            match b[k] {
-                b'A'..=b'Z' => caps += 1,
-                b' ' | b'-' | b'.' | b'\'' if caps > 0 => {}
-                _ => break,
+        let mut letters = 0;
+        loop {
+            let w = k;
+            while k < b.len()
+                && k - p < 40
+                && (b[k].is_ascii_uppercase() || (k > w && matches!(b[k], b'.' | b'\'' | b'-')))
+            {
+                letters += usize::from(b[k].is_ascii_uppercase());
+                k += 1;
+            }
+            if k == w || b.get(k).is_some_and(u8::is_ascii_lowercase) {
+                return false;
+            }
+            // "NEW YORK", "UNITED NATIONS": another word in capitals.
+            let next_caps = b.get(k) == Some(&b' ')
+                && b.get(k + 1).is_some_and(u8::is_ascii_uppercase)
+                && !b.get(k + 2).is_some_and(u8::is_ascii_lowercase);
+            if !next_caps {
+                break;
             }
             k += 1;
-        }
-        // Back off the separator the run may have eaten ("BEIRUT (" ends at the space).
-        while k > p && matches!(b[k - 1], b' ' | b'-') {
-            k -= 1;
         }
         let rest = &b[k..];
         let comma_place =
             rest.starts_with(b", ") && rest.get(2).is_some_and(u8::is_ascii_uppercase);
-        caps >= 3
+        letters >= 3
             && (comma_place
                 || rest.starts_with(b" (")
                 || rest.starts_with(b" -")
@@ -528,19 +548,25 @@ impl<'t, 'r> Scanner<'t, 'r> {
     /// Whether the word at `pos` continues a time: a day, a month, or an all-capitals zone.
     fn names_time(&self, pos: usize) -> bool {
         let word = self.word_at(pos);
-        let len = word.len();
+        let len = word.len;
         let caps = self.b[pos..pos + len].iter().all(u8::is_ascii_uppercase);
         (caps && (2..=5).contains(&len)) || CALENDAR.contains(&word.as_slice())
     }
 
-    /// ASCII-lowercased letters of the word at `pos` (for the starter list).
-    fn word_at(&self, pos: usize) -> Vec<u8> {
-        self.b[pos..]
-            .iter()
-            .take(16)
-            .take_while(|c| c.is_ascii_alphabetic())
-            .map(u8::to_ascii_lowercase)
-            .collect()
+    /// ASCII-lowercased letters of the word at `pos` (for the starter list), at most 16.
+    fn word_at(&self, pos: usize) -> ShortWord {
+        let mut w = ShortWord {
+            buf: [0; 16],
+            len: 0,
+        };
+        for &c in self.b[pos.min(self.b.len())..].iter().take(16) {
+            if !c.is_ascii_alphabetic() {
+                break;
+            }
+            w.buf[w.len] = c.to_ascii_lowercase();
+            w.len += 1;
+        }
+        w
     }
 
     /// Whether the word before the one ending at `i` starts with a lower-case letter.
@@ -635,6 +661,18 @@ impl<'t, 'r> Scanner<'t, 'r> {
         } else {
             Follow::Attached
         }
+    }
+}
+
+/// A word copied to the stack, so that looking one up allocates nothing.
+struct ShortWord {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl ShortWord {
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
     }
 }
 

@@ -61,6 +61,29 @@ fn newline_modes() {
 }
 
 #[test]
+fn datelines_after_a_single_line_break_start_a_sentence() {
+    for dateline in [
+        "ALEPPO, Syria (Reuters) - Troops advanced.",
+        "NEW YORK -- Troops advanced.",
+        "BEIRUT - Troops advanced.",
+        "UNITED NATIONS (Reuters) - Troops advanced.",
+        "DAMASCUS \u{2014} Troops advanced.",
+    ] {
+        let text = format!("Army pushes on\n{dateline}");
+        assert_eq!(en(&text), ["Army pushes on", dateline], "{text:?}");
+    }
+    // Capitals at the start of a wrapped line are not a dateline by themselves.
+    for line in [
+        "NATO, the alliance, met.",
+        "UN officials met.",
+        "ALEPPO fell.",
+    ] {
+        let text = format!("Diplomats said\n{line}");
+        assert_eq!(en(&text).len(), 1, "{text:?}");
+    }
+}
+
+#[test]
 fn extra_abbreviations_and_neutral_language() {
     let text = "He met Cllr. Ahmed. Then he left.";
     assert_eq!(en(text).len(), 3, "Cllr. is not in the default list");
@@ -144,13 +167,18 @@ fn a_50_mb_single_line() {
 
 #[test]
 fn long_runs_of_special_characters_stay_linear() {
-    // Each of these would be quadratic with an unbounded look-around per stop byte.
-    for unit in [". ", "a.", "\n", " .", "1) ", "…", "!", "\u{2022}"] {
+    // Each of these would be quadratic with an unbounded look-around per stop byte (a run
+    // of line breaks once took 23 s here); linear, each takes milliseconds.
+    let units = [
+        ". ", "a.", "\n", "\r\n", " \n", " .", "1) ", "1. ", "a) ", "…", "!", "\u{2022}", "\n- ",
+        "\u{2028}", "\u{2029}", "? ", "\" ",
+    ];
+    for unit in units {
         let text = unit.repeat(200_000);
         let started = std::time::Instant::now();
         en(&text);
         assert!(
-            started.elapsed().as_secs() < 20,
+            started.elapsed().as_secs_f64() < 3.0,
             "{unit:?} took {:?}",
             started.elapsed()
         );

@@ -1,0 +1,122 @@
+//! Streaming JSON Lines: documents in, events out, one document in memory at a time.
+
+use std::io::{BufRead, Write};
+
+use super::extract::EventExtractor;
+use super::types::{write_json_lines, Report};
+use crate::{Error, Result};
+
+/// What happened to one input line, for progress reporting.
+#[derive(Debug)]
+pub enum LineOutcome {
+    /// The document gave this many events (written already).
+    Events(usize),
+    /// The line was skipped: not a document, or extraction failed on it.
+    Skipped(Error),
+}
+
+/// Totals of a [`run_json_lines`] call.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchStats {
+    /// Documents read and processed.
+    pub documents: usize,
+    /// Events written.
+    pub events: usize,
+    /// Lines skipped (bad JSON, missing fields, empty text, failed extraction).
+    pub skipped: usize,
+}
+
+/// Read documents `{"id", "text", "date"?}` as JSON Lines from `input`, write their events
+/// as JSON Lines to `output`, and call `on_line(line_number, outcome)` after each
+/// non-blank line (1-based numbers).
+///
+/// A bad line is reported through `on_line` and skipped; only I/O errors on `input` or
+/// `output` end the run. Memory is bounded by the largest single document.
+///
+/// ```
+/// use reportage::events::{run_json_lines, EventExtractor, LineOutcome};
+/// let input = "{\"id\": \"a\", \"text\": \"Rebels attacked Syrian troops near Idlib.\"}\nnot json\n";
+/// let mut out = Vec::new();
+/// let mut bad = Vec::new();
+/// let stats = run_json_lines(&EventExtractor::default(), input.as_bytes(), &mut out, |n, o| {
+///     if let LineOutcome::Skipped(e) = o { bad.push((n, e.to_string())); }
+/// }).unwrap();
+/// assert_eq!((stats.documents, stats.events, stats.skipped), (1, 1, 1));
+/// assert_eq!(bad[0].0, 2);
+/// assert_eq!(String::from_utf8(out).unwrap().lines().count(), 1);
+/// ```
+pub fn run_json_lines<R: BufRead, W: Write>(
+    extractor: &EventExtractor,
+    input: R,
+    mut output: W,
+    mut on_line: impl FnMut(usize, LineOutcome),
+) -> Result<BatchStats> {
+    let mut stats = BatchStats::default();
+    for (i, line) in input.lines().enumerate() {
+        let line = line.map_err(|e| Error::io("<input>", e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = serde_json::from_str::<Report>(&line)
+            .map_err(Error::from)
+            .and_then(|report| extractor.extract(&report));
+        match result {
+            Ok(events) => {
+                stats.documents += 1;
+                stats.events += events.len();
+                write_json_lines(&mut output, &events)?;
+                on_line(i + 1, LineOutcome::Events(events.len()));
+            }
+            Err(e) => {
+                stats.skipped += 1;
+                on_line(i + 1, LineOutcome::Skipped(e));
+            }
+        }
+    }
+    output.flush().map_err(|e| Error::io("<output>", e))?;
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_lines_are_numbered_and_skipped() {
+        let input = concat!(
+            "{\"id\": \"a\", \"text\": \"Police fired tear gas at protesters in Cairo.\", \"date\": \"2019-09-20\"}\n",
+            "\n",
+            "{\"id\": \"b\"}\n",
+            "{\"id\": \"c\", \"text\": \"  \"}\n",
+            "{\"id\": \"d\", \"text\": \"x\", \"date\": \"2019-02-30\"}\n",
+            "[1, 2]\n",
+            "{\"id\": \"e\", \"text\": \"The weather was mild.\"}\n",
+        );
+        let mut out = Vec::new();
+        let mut skipped = Vec::new();
+        let stats = run_json_lines(
+            &EventExtractor::default(),
+            input.as_bytes(),
+            &mut out,
+            |n, o| {
+                if let LineOutcome::Skipped(_) = o {
+                    skipped.push(n);
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(skipped, [3, 4, 5, 6]);
+        assert_eq!(
+            stats,
+            BatchStats {
+                documents: 2,
+                events: 1,
+                skipped: 4
+            }
+        );
+        let line = String::from_utf8(out).unwrap();
+        let event: super::super::Event = serde_json::from_str(line.trim()).unwrap();
+        assert_eq!(event.report_id, "a");
+        assert_eq!(event.date.as_deref(), Some("2019-09-20"));
+    }
+}

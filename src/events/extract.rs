@@ -1,0 +1,668 @@
+//! The extractor: sentences, entities and stance composed into events.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use super::lexicon::{RoleRules, TriggerLexicon, TypeInfo};
+use super::roles::{analyse, Draft};
+use super::time::find_times;
+use super::types::{ActorStance, Event, Evidence, Report};
+use crate::entities::GazetteerRecognizer;
+use crate::{
+    Entity, EntityRecognition, Error, Result, SentenceSegmentation, SentenceSplitter, Span,
+    StanceDetection,
+};
+
+/// A model-based event-type classifier that can confirm or veto lexicon triggers.
+///
+/// It scores how well a sentence fits each candidate type; the natural implementation is
+/// an NLI model scoring the sentence against each [`TypeInfo::description`] as hypothesis.
+/// The lexicon stays the explanation (every event keeps its triggers); the classifier only
+/// scales confidence and drops events it scores below the extractor's threshold.
+pub trait EventTypeClassifier: Send {
+    /// For each `(sentence, type)` pair, a score in `[0, 1]` that the sentence reports an
+    /// event of that type.
+    fn score_batch(&self, pairs: &[(&str, &TypeInfo)]) -> Result<Vec<f32>>;
+}
+
+/// Turns a [`Report`] into [`Event`]s.
+///
+/// Sentence splitting, entity recognition, stance and (optionally) a model-based type
+/// classifier are each swappable through the builder; the defaults need no model at all
+/// ([`SentenceSplitter`], [`GazetteerRecognizer`], no stance, no classifier).
+///
+/// How an event is found, in order:
+/// 1. each sentence is tokenised and its triggers looked up in the [`TriggerLexicon`];
+/// 2. entities are grown into actor phrases with the [`RoleRules`] ("Syrian" +
+///    "government forces"), and lexicon nouns ("the rebels") become actors too;
+/// 3. per clause, the triggers of one type form one event; its source is the nearest
+///    subject before the trigger (or the agent after "by", or the subject of the clause it
+///    continues), its target the first actor after it (for speech acts: right after it;
+///    in the passive: the subject), supporters come from "backed by ..." phrases and
+///    places from place entities after "in/near/towards ...".
+///
+/// Confidence is `0.35 + 0.25·[source] + 0.15·[target] + 0.1·[location] + 0.1·[a named
+/// actor]`, minus 0.1 when the source was inherited from another clause and 0.15 for weak
+/// triggers only, times `(0.5 + 0.5·classifier score)` when a classifier is set.
+///
+/// ```
+/// use reportage::events::{EventExtractor, EventType, Report};
+/// let extractor = EventExtractor::builder().build();
+/// let report = Report::new("r1", "Syrian government forces, backed by Russian air support, \
+///     advanced in central Aleppo against the rebels.");
+/// let events = extractor.extract(&report).unwrap();
+/// let e = &events[0];
+/// assert_eq!(e.event_type, EventType::Assault);
+/// assert_eq!(e.sources[0].text, "Syrian government forces");
+/// assert_eq!(e.targets[0].text, "the rebels");
+/// assert_eq!(e.supporters[0].text, "Russian air support");
+/// assert_eq!(e.locations[0].text, "central Aleppo");
+/// // Same text, same ids.
+/// assert_eq!(extractor.extract(&report).unwrap()[0].id, e.id);
+/// ```
+pub struct EventExtractor {
+    sentences: Box<dyn SentenceSegmentation>,
+    entities: Box<dyn EntityRecognition>,
+    stance: Option<Box<dyn StanceDetection>>,
+    classifier: Option<Box<dyn EventTypeClassifier>>,
+    lexicon: TriggerLexicon,
+    rules: RoleRules,
+    min_confidence: f32,
+    min_classifier_score: f32,
+}
+
+/// Builds an [`EventExtractor`]; every part has a model-free default.
+pub struct EventExtractorBuilder {
+    sentences: Box<dyn SentenceSegmentation>,
+    entities: Box<dyn EntityRecognition>,
+    stance: Option<Box<dyn StanceDetection>>,
+    classifier: Option<Box<dyn EventTypeClassifier>>,
+    lexicon: Option<TriggerLexicon>,
+    rules: Option<RoleRules>,
+    min_confidence: f32,
+    min_classifier_score: f32,
+}
+
+impl Default for EventExtractorBuilder {
+    fn default() -> Self {
+        EventExtractorBuilder {
+            sentences: Box::new(SentenceSplitter::new()),
+            entities: Box::new(GazetteerRecognizer::default()),
+            stance: None,
+            classifier: None,
+            lexicon: None,
+            rules: None,
+            min_confidence: 0.0,
+            min_classifier_score: 0.2,
+        }
+    }
+}
+
+impl EventExtractorBuilder {
+    /// The sentence splitter.
+    pub fn sentences(mut self, s: impl SentenceSegmentation + 'static) -> Self {
+        self.sentences = Box::new(s);
+        self
+    }
+
+    /// The sentence splitter, boxed.
+    pub fn sentences_boxed(mut self, s: Box<dyn SentenceSegmentation>) -> Self {
+        self.sentences = s;
+        self
+    }
+
+    /// The entity recognizer (default: [`GazetteerRecognizer`]).
+    pub fn entities(mut self, e: impl EntityRecognition + 'static) -> Self {
+        self.entities = Box::new(e);
+        self
+    }
+
+    /// The entity recognizer, boxed.
+    pub fn entities_boxed(mut self, e: Box<dyn EntityRecognition>) -> Self {
+        self.entities = e;
+        self
+    }
+
+    /// A stance detector: events then carry the report's stance toward each of their actors.
+    ///
+    /// Each distinct actor surface is scored once per report, as `(report text, actor)`;
+    /// a detector with a length limit sees what it keeps of the report (its own truncation
+    /// or windowing applies).
+    pub fn stance(mut self, s: impl StanceDetection + 'static) -> Self {
+        self.stance = Some(Box::new(s));
+        self
+    }
+
+    /// A stance detector, boxed (or `None` for no stance).
+    pub fn stance_boxed(mut self, s: Option<Box<dyn StanceDetection>>) -> Self {
+        self.stance = s;
+        self
+    }
+
+    /// A model-based type classifier combined with the lexicon.
+    pub fn classifier(mut self, c: impl EventTypeClassifier + 'static) -> Self {
+        self.classifier = Some(Box::new(c));
+        self
+    }
+
+    /// The trigger lexicon (default: `data/plover_triggers.toml`).
+    pub fn lexicon(mut self, l: TriggerLexicon) -> Self {
+        self.lexicon = Some(l);
+        self
+    }
+
+    /// The role word lists (default: `data/event_roles.toml`).
+    pub fn rules(mut self, r: RoleRules) -> Self {
+        self.rules = Some(r);
+        self
+    }
+
+    /// Drop events below this confidence (default 0: keep all).
+    pub fn min_confidence(mut self, c: f32) -> Self {
+        self.min_confidence = c;
+        self
+    }
+
+    /// Drop events the classifier scores below this (default 0.2; no effect without one).
+    pub fn min_classifier_score(mut self, c: f32) -> Self {
+        self.min_classifier_score = c;
+        self
+    }
+
+    /// The extractor.
+    pub fn build(self) -> EventExtractor {
+        EventExtractor {
+            sentences: self.sentences,
+            entities: self.entities,
+            stance: self.stance,
+            classifier: self.classifier,
+            lexicon: self.lexicon.unwrap_or_default(),
+            rules: self.rules.unwrap_or_default(),
+            min_confidence: self.min_confidence,
+            min_classifier_score: self.min_classifier_score,
+        }
+    }
+}
+
+impl Default for EventExtractor {
+    fn default() -> Self {
+        EventExtractor::builder().build()
+    }
+}
+
+/// The stable id of an event: the first 16 hex digits of
+/// `sha256(report_id NUL sentence_start:sentence_end NUL trigger_start:trigger_end)`.
+///
+/// ```
+/// use reportage::{events::event_id, Span};
+/// let a = event_id("r1", Span::new(0, 80), Span::new(30, 38));
+/// assert_eq!(a, event_id("r1", Span::new(0, 80), Span::new(30, 38)));
+/// assert_ne!(a, event_id("r2", Span::new(0, 80), Span::new(30, 38)));
+/// assert_eq!(a.len(), 16);
+/// ```
+pub fn event_id(report_id: &str, sentence: Span, trigger: Span) -> String {
+    let mut h = Sha256::new();
+    h.update(report_id.as_bytes());
+    h.update(format!(
+        "\0{}:{}\0{}:{}",
+        sentence.start, sentence.end, trigger.start, trigger.end
+    ));
+    hex::encode(&h.finalize()[..8])
+}
+
+/// One sentence of a report, as the extractor uses it.
+#[derive(Debug, Clone)]
+pub struct SentenceEntities {
+    /// Byte span of the sentence in the report.
+    pub span: Span,
+    /// Its entities, with report offsets.
+    pub entities: Vec<Entity>,
+}
+
+impl EventExtractor {
+    /// A builder with model-free defaults.
+    pub fn builder() -> EventExtractorBuilder {
+        EventExtractorBuilder::default()
+    }
+
+    /// The trigger lexicon in use.
+    pub fn lexicon(&self) -> &TriggerLexicon {
+        &self.lexicon
+    }
+
+    /// Sentences of the report (refined, see [`refine_sentences`]) with their entities in
+    /// report offsets: what the events are built from.
+    pub fn sentence_entities(&self, text: &str) -> Result<Vec<SentenceEntities>> {
+        let spans = refine_sentences(text, self.sentences.split(text).iter().map(|s| s.span));
+        let texts: Vec<&str> = spans.iter().filter_map(|s| text.get(s.range())).collect();
+        if texts.len() != spans.len() {
+            return Err(Error::Config(
+                "sentence splitter returned an invalid span".into(),
+            ));
+        }
+        let found = self.entities.recognize_batch(&texts)?;
+        if found.len() != spans.len() {
+            return Err(Error::Config(format!(
+                "entity recognizer returned {} results for {} sentences",
+                found.len(),
+                spans.len()
+            )));
+        }
+        Ok(spans
+            .into_iter()
+            .zip(found)
+            .map(|(span, ents)| {
+                let sentence = &text[span.range()];
+                let mut entities: Vec<Entity> = ents
+                    .into_iter()
+                    // A recognizer's span that does not fit its sentence is dropped, not trusted.
+                    .filter(|e| e.span.slice(sentence).is_ok())
+                    .map(|mut e| {
+                        e.span = e.span.shift(span.start);
+                        e
+                    })
+                    .collect();
+                entities.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
+                SentenceEntities { span, entities }
+            })
+            .collect())
+    }
+
+    /// The events of one report, in text order.
+    pub fn extract(&self, report: &Report) -> Result<Vec<Event>> {
+        let text = report.text.as_str();
+        if text.trim().is_empty() {
+            return Err(Error::EmptyInput("report text"));
+        }
+        let mut events = Vec::new();
+        for s in self.sentence_entities(text)? {
+            let (toks, drafts) = analyse(text, s.span, &s.entities, &self.lexicon, &self.rules);
+            if drafts.is_empty() {
+                continue;
+            }
+            let times = find_times(text, &toks, report.date);
+            for d in drafts {
+                events.push(self.finish(report, s.span, d, &times));
+            }
+        }
+        self.classify(report, &mut events)?;
+        events.retain(|e| e.confidence >= self.min_confidence);
+        self.add_stances(report, &mut events)?;
+        Ok(events)
+    }
+
+    /// The events of many reports; one failing report fails the batch (use
+    /// [`extract`](Self::extract) per report to skip bad ones).
+    pub fn extract_batch(&self, reports: &[Report]) -> Result<Vec<Vec<Event>>> {
+        reports.iter().map(|r| self.extract(r)).collect()
+    }
+
+    fn finish(
+        &self,
+        report: &Report,
+        sentence: Span,
+        d: Draft,
+        times: &[super::TimeExpr],
+    ) -> Event {
+        let named = d.sources.iter().chain(&d.targets).any(|a| a.named);
+        let mut confidence = 0.35
+            + if d.sources.is_empty() { 0.0 } else { 0.25 }
+            + if d.targets.is_empty() { 0.0 } else { 0.15 }
+            + if d.locations.is_empty() { 0.0 } else { 0.1 }
+            + if named { 0.1 } else { 0.0 };
+        if d.inherited_source {
+            confidence -= 0.1;
+        }
+        if d.weak {
+            confidence -= 0.15;
+        }
+        let date = times
+            .iter()
+            .filter_map(|t| t.resolved.as_deref())
+            .find(|r| r.len() == 10)
+            .map(str::to_string)
+            .or_else(|| report.date.map(|d| d.to_string()));
+        let trigger_span = d.triggers.first().map(|t| t.span).unwrap_or(sentence);
+        Event {
+            id: event_id(&report.id, sentence, trigger_span),
+            report_id: report.id.clone(),
+            event_type: d.event_type,
+            mode: d.mode,
+            sources: d.sources,
+            targets: d.targets,
+            supporters: d.supporters,
+            locations: d.locations,
+            times: times.to_vec(),
+            date,
+            evidence: Evidence {
+                sentence: report.text[sentence.range()].to_string(),
+                span: sentence,
+                triggers: d.triggers,
+            },
+            confidence: (confidence as f32).clamp(0.0, 1.0),
+            stances: None,
+        }
+    }
+
+    fn classify(&self, report: &Report, events: &mut Vec<Event>) -> Result<()> {
+        let Some(c) = &self.classifier else {
+            return Ok(());
+        };
+        let infos: Vec<TypeInfo> = events
+            .iter()
+            .map(|e| self.lexicon.info(e.event_type))
+            .collect();
+        let pairs: Vec<(&str, &TypeInfo)> = events
+            .iter()
+            .zip(&infos)
+            .map(|(e, i)| (&report.text[e.evidence.span.range()], i))
+            .collect();
+        let scores = c.score_batch(&pairs)?;
+        if scores.len() != events.len() {
+            return Err(Error::Config(
+                "event classifier returned the wrong number of scores".into(),
+            ));
+        }
+        let mut k = 0;
+        events.retain_mut(|e| {
+            let s = scores[k].clamp(0.0, 1.0);
+            k += 1;
+            e.confidence *= 0.5 + 0.5 * s;
+            s >= self.min_classifier_score
+        });
+        Ok(())
+    }
+
+    fn add_stances(&self, report: &Report, events: &mut [Event]) -> Result<()> {
+        let Some(stance) = &self.stance else {
+            return Ok(());
+        };
+        // One query per distinct actor name: the report's stance does not depend on the event.
+        let mut names: BTreeMap<String, Option<ActorStance>> = BTreeMap::new();
+        for e in events.iter() {
+            for a in e.actors() {
+                names.entry(a.text.clone()).or_default();
+            }
+        }
+        let keys: Vec<String> = names.keys().cloned().collect();
+        let pairs: Vec<(&str, &str)> = keys
+            .iter()
+            .map(|k| (report.text.as_str(), k.as_str()))
+            .collect();
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let scores = stance.detect_batch(&pairs)?;
+        for (k, s) in keys.into_iter().zip(scores) {
+            let st = ActorStance {
+                actor: k.clone(),
+                stance: s.stance,
+                score: s.score,
+            };
+            names.insert(k, Some(st));
+        }
+        for e in events.iter_mut() {
+            let mut seen = Vec::new();
+            for a in e.actors() {
+                if let Some(Some(st)) = names.get(&a.text) {
+                    if !seen.iter().any(|s: &ActorStance| s.actor == st.actor) {
+                        seen.push(st.clone());
+                    }
+                }
+            }
+            e.stances = Some(seen);
+        }
+        Ok(())
+    }
+}
+
+/// Split sentence spans further where a splitter left several sentences together: at blank
+/// lines and line breaks, and at `.`/`!`/`?` followed by a space and a capital (not after a
+/// one-letter initial or a known title abbreviation).
+///
+/// A safety net under any [`SentenceSegmentation`]: on a good splitter's output it changes
+/// nothing; on a whole paragraph it still gives the events sentence-sized evidence.
+///
+/// ```
+/// use reportage::{events::refine_sentences, Span};
+/// let text = "Headline\n\nGen. Smith spoke. Troops left the U.S. base. Done";
+/// let got: Vec<&str> = refine_sentences(text, [Span::new(0, text.len())])
+///     .iter().map(|s| &text[s.range()]).collect();
+/// assert_eq!(got, ["Headline", "Gen. Smith spoke.", "Troops left the U.S. base.", "Done"]);
+/// ```
+pub fn refine_sentences(text: &str, spans: impl IntoIterator<Item = Span>) -> Vec<Span> {
+    const ABBREVIATIONS: [&str; 16] = [
+        "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "st", "no", "vs", "rep",
+        "sen", "gov",
+    ];
+    let mut out = Vec::new();
+    for span in spans {
+        let Some(s) = text.get(span.range()) else {
+            continue;
+        };
+        let mut cuts = vec![0];
+        let bytes = s.as_bytes();
+        for (i, c) in s.char_indices() {
+            let next = i + c.len_utf8();
+            match c {
+                '\n' => cuts.push(next),
+                '.' | '!' | '?' => {
+                    let rest = &s[next..];
+                    let after = rest.trim_start_matches([' ', '"', '\'', '”', '’', ')']);
+                    let spaced = rest.starts_with(' ') || rest.starts_with(['"', '”', '’', '\'']);
+                    let capital = after.chars().next().is_some_and(char::is_uppercase);
+                    let word: String = s[..i]
+                        .chars()
+                        .rev()
+                        .take_while(|c| c.is_alphanumeric() || *c == '.')
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect();
+                    let abbreviation = c == '.'
+                        && (ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+                            || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+                            || word.contains('.'));
+                    if spaced && capital && !abbreviation {
+                        // Keep closing quotes with the sentence they close.
+                        let close =
+                            rest.len() - rest.trim_start_matches(['"', '”', '’', '\'', ')']).len();
+                        cuts.push(next + close);
+                    }
+                }
+                _ => {}
+            }
+        }
+        cuts.push(bytes.len());
+        for w in cuts.windows(2) {
+            let mut from = w[0];
+            // Text with no sentence punctuation at all (lists, garbage, a missing splitter)
+            // is cut at a space before MAX_SENTENCE_BYTES: evidence stays sentence-sized
+            // and the rules' cost stays linear.
+            while w[1] - from > MAX_SENTENCE_BYTES {
+                let mut cut = from + MAX_SENTENCE_BYTES;
+                while !s.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let cut = s[from..cut]
+                    .rfind(char::is_whitespace)
+                    .map_or(cut, |k| from + k + 1);
+                push_trimmed(&mut out, s, span.start, from, cut);
+                from = cut;
+            }
+            push_trimmed(&mut out, s, span.start, from, w[1]);
+        }
+    }
+    out
+}
+
+/// The longest sentence the rules look at; longer stretches are cut at a space.
+pub const MAX_SENTENCE_BYTES: usize = 2000;
+
+fn push_trimmed(out: &mut Vec<Span>, s: &str, offset: usize, from: usize, to: usize) {
+    let piece = &s[from..to];
+    let trimmed = piece.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let lead = piece.len() - piece.trim_start().len();
+    let start = offset + from + lead;
+    out.push(Span::new(start, start + trimmed.len()));
+}
+
+impl std::fmt::Debug for EventExtractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventExtractor")
+            .field("stance", &self.stance.is_some())
+            .field("classifier", &self.classifier.is_some())
+            .field("min_confidence", &self.min_confidence)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Stance, StanceScores};
+
+    /// Stance by rule: against whatever the sentence "condemned", neutral otherwise.
+    struct FakeStance;
+    impl StanceDetection for FakeStance {
+        fn detect_batch(&self, pairs: &[(&str, &str)]) -> Result<Vec<StanceScores>> {
+            Ok(pairs
+                .iter()
+                .map(|(text, target)| {
+                    let against = text.contains(&format!("condemned {target}"));
+                    let stance = if against {
+                        Stance::Against
+                    } else {
+                        Stance::Neutral
+                    };
+                    StanceScores {
+                        stance,
+                        score: 0.9,
+                        scores: vec![(stance, 0.9)],
+                    }
+                })
+                .collect())
+        }
+    }
+
+    /// Believes only ASSAULT.
+    struct OnlyAssault;
+    impl EventTypeClassifier for OnlyAssault {
+        fn score_batch(&self, pairs: &[(&str, &TypeInfo)]) -> Result<Vec<f32>> {
+            Ok(pairs
+                .iter()
+                .map(|(_, t)| {
+                    if t.event_type == crate::events::EventType::Assault {
+                        0.9
+                    } else {
+                        0.05
+                    }
+                })
+                .collect())
+        }
+    }
+
+    /// Returns entities with spans outside their sentence.
+    struct Broken;
+    impl EntityRecognition for Broken {
+        fn recognize_batch(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>> {
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    vec![Entity {
+                        kind: crate::EntityKind::Organization,
+                        text: "x".into(),
+                        span: Span::new(t.len(), t.len() + 5),
+                        char_span: Default::default(),
+                        score: 1.0,
+                        label: "ORG".into(),
+                    }]
+                })
+                .collect())
+        }
+    }
+
+    const TEXT: &str = "Rebels attacked army posts near Idlib on Monday. The European Union condemned Rebels and urged restraint.";
+
+    #[test]
+    fn stances_dates_and_classifier() {
+        let report = Report::new("r", TEXT).with_date("2019-05-08".parse().unwrap());
+        let plain = EventExtractor::builder().build().extract(&report).unwrap();
+        assert_eq!(plain.len(), 3, "{plain:#?}");
+        assert!(plain.iter().all(|e| e.stances.is_none()));
+        // "on Monday" resolves against the report date (a Wednesday).
+        assert_eq!(plain[0].date.as_deref(), Some("2019-05-06"));
+        assert_eq!(plain[1].date.as_deref(), Some("2019-05-08"));
+
+        let with = EventExtractor::builder()
+            .stance(FakeStance)
+            .build()
+            .extract(&report)
+            .unwrap();
+        let accuse = with
+            .iter()
+            .find(|e| e.event_type == crate::events::EventType::Accuse)
+            .unwrap();
+        let st = accuse.stances.as_ref().unwrap();
+        assert!(
+            st.iter()
+                .any(|s| s.actor == "Rebels" && s.stance == Stance::Against),
+            "{st:?}"
+        );
+
+        let only = EventExtractor::builder()
+            .classifier(OnlyAssault)
+            .build()
+            .extract(&report)
+            .unwrap();
+        assert_eq!(only.len(), 1);
+        assert!(only[0].confidence < plain[0].confidence);
+    }
+
+    #[test]
+    fn bad_input_is_an_error_or_ignored_never_a_panic() {
+        let x = EventExtractor::default();
+        assert!(matches!(
+            x.extract(&Report::new("r", " \n ")),
+            Err(Error::EmptyInput(_))
+        ));
+        let broken = EventExtractor::builder().entities(Broken).build();
+        assert!(broken.extract(&Report::new("r", TEXT)).is_ok());
+        // Text without any trigger.
+        assert!(x
+            .extract(&Report::new("r", "Weather was mild. «Ünïcödé» text…"))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn refinement_keeps_good_sentences() {
+        let text = "Mr. Smith left. Dr. Who stayed! They met at 5 p.m. Monday. Yes.";
+        let got: Vec<&str> = refine_sentences(text, [Span::new(0, text.len())])
+            .iter()
+            .map(|s| &text[s.range()])
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Mr. Smith left.",
+                "Dr. Who stayed!",
+                "They met at 5 p.m. Monday.",
+                "Yes."
+            ]
+        );
+        let spans = [Span::new(0, 15), Span::new(16, 31)];
+        assert_eq!(refine_sentences(text, spans), spans);
+        // No punctuation at all: cut at spaces, never inside a character.
+        let long = "é ".repeat(3 * MAX_SENTENCE_BYTES);
+        let pieces = refine_sentences(&long, [Span::new(0, long.len())]);
+        assert!(pieces.len() >= 4);
+        assert!(pieces
+            .iter()
+            .all(|p| p.len() <= MAX_SENTENCE_BYTES && long.get(p.range()).is_some()));
+    }
+}
