@@ -145,7 +145,6 @@ fn gold_events_with_conll_labels() {
 #[test]
 fn gold_events_with_the_default_models() {
     #[path = "../examples/common/mod.rs"]
-    #[allow(dead_code)]
     mod common;
     let (p, r) = score(
         EventExtractor::builder()
