@@ -122,7 +122,7 @@ impl EntityRecognition for ConllStyle {
 fn gold_events_precision_and_recall() {
     let (p, r) = score(EventExtractor::builder().build());
     // Floors a little under what the gazetteer recognizer measured on all reports when this
-    // was written (see BENCHMARKS-events.md). They guard against regressions.
+    // was written (see BENCHMARKS.md). They guard against regressions.
     assert!(p >= FLOOR_P, "precision {p:.3} under {FLOOR_P}");
     assert!(r >= FLOOR_R, "recall {r:.3} under {FLOOR_R}");
 }

@@ -5,7 +5,7 @@
 
 use reportage::sentences::{check_tiling, SentenceSegmentation, SentenceSplitter};
 
-/// Lowest accepted share of exactly-correct cases. Measured: see BENCHMARKS-sentences.md.
+/// Lowest accepted share of exactly-correct cases. Measured: see BENCHMARKS.md.
 const FLOOR: f64 = 0.95;
 
 #[path = "support/golden_tsv.rs"]
