@@ -339,6 +339,22 @@ fn unsupported(model: &ResolvedModel, task: &str) -> Error {
     }
 }
 
+/// One arm of an architecture match: parse the typed config, build the head on the var
+/// store's root. (A macro because every architecture has its own config and model types.)
+macro_rules! build_arm {
+    ($model:expr, $config:expr, $p:expr) => {
+        macro_rules! build {
+            ($variant:ident, $ty:ty, $cfg:ty) => {{
+                let c: $cfg = $config.typed($model)?;
+                Self::$variant(
+                    <$ty>::new($p, &c)
+                        .map_err(|err| rust_bert_error($model, "cannot build the model", err))?,
+                )
+            }};
+        }
+    };
+}
+
 /// A token-classification model of any architecture the crate supports.
 // One model per recognizer, never in collections: boxing the large variants buys nothing.
 #[allow(clippy::large_enum_variant)]
@@ -400,40 +416,32 @@ impl TokenClassifier {
         check_task(model, &[Task::Ner])?;
         load_with(model, device, |vs, config| {
             let p = vs.root();
-            let e = |err| rust_bert_error(model, "cannot build the model", err);
+            build_arm!(model, config, p);
             Ok(match model.spec.architecture {
-                Architecture::Bert => {
-                    let c: BertConfig = config.typed(model)?;
-                    Self::Bert(BertForTokenClassification::new(p, &c).map_err(e)?)
-                }
-                Architecture::DistilBert => {
-                    let c: DistilBertConfig = config.typed(model)?;
-                    Self::DistilBert(DistilBertForTokenClassification::new(p, &c).map_err(e)?)
-                }
+                Architecture::Bert => build!(Bert, BertForTokenClassification, BertConfig),
+                Architecture::DistilBert => build!(
+                    DistilBert,
+                    DistilBertForTokenClassification,
+                    DistilBertConfig
+                ),
                 Architecture::Roberta | Architecture::XlmRoberta => {
-                    let c: BertConfig = config.typed(model)?;
-                    Self::Roberta(RobertaForTokenClassification::new(p, &c).map_err(e)?)
+                    build!(Roberta, RobertaForTokenClassification, BertConfig)
                 }
                 Architecture::Deberta => {
-                    let c: DebertaConfig = config.typed(model)?;
-                    Self::Deberta(DebertaForTokenClassification::new(p, &c).map_err(e)?)
+                    build!(Deberta, DebertaForTokenClassification, DebertaConfig)
                 }
                 Architecture::DebertaV2 => {
-                    let c: DebertaV2Config = config.typed(model)?;
-                    Self::DebertaV2(DebertaV2ForTokenClassification::new(p, &c).map_err(e)?)
+                    build!(DebertaV2, DebertaV2ForTokenClassification, DebertaV2Config)
                 }
                 Architecture::Electra => {
-                    let c: ElectraConfig = config.typed(model)?;
-                    Self::Electra(ElectraForTokenClassification::new(p, &c).map_err(e)?)
+                    build!(Electra, ElectraForTokenClassification, ElectraConfig)
                 }
-                Architecture::Albert => {
-                    let c: AlbertConfig = config.typed(model)?;
-                    Self::Albert(AlbertForTokenClassification::new(p, &c).map_err(e)?)
-                }
-                Architecture::MobileBert => {
-                    let c: MobileBertConfig = config.typed(model)?;
-                    Self::MobileBert(MobileBertForTokenClassification::new(p, &c).map_err(e)?)
-                }
+                Architecture::Albert => build!(Albert, AlbertForTokenClassification, AlbertConfig),
+                Architecture::MobileBert => build!(
+                    MobileBert,
+                    MobileBertForTokenClassification,
+                    MobileBertConfig
+                ),
                 Architecture::Longformer | Architecture::Bart => {
                     return Err(unsupported(model, "token classification"))
                 }
@@ -480,40 +488,32 @@ impl SequenceClassifier {
         check_task(model, &[Task::Stance, Task::ZeroShot])?;
         load_with(model, device, |vs, config| {
             let p = vs.root();
-            let e = |err| rust_bert_error(model, "cannot build the model", err);
+            build_arm!(model, config, p);
             Ok(match model.spec.architecture {
-                Architecture::Bert => {
-                    let c: BertConfig = config.typed(model)?;
-                    Self::Bert(BertForSequenceClassification::new(p, &c).map_err(e)?)
-                }
+                Architecture::Bert => build!(Bert, BertForSequenceClassification, BertConfig),
                 Architecture::DistilBert => {
-                    let c: DistilBertConfig = config.typed(model)?;
-                    Self::DistilBert(DistilBertModelClassifier::new(p, &c).map_err(e)?)
+                    build!(DistilBert, DistilBertModelClassifier, DistilBertConfig)
                 }
                 Architecture::Roberta | Architecture::XlmRoberta => {
-                    let c: BertConfig = config.typed(model)?;
-                    Self::Roberta(RobertaForSequenceClassification::new(p, &c).map_err(e)?)
+                    build!(Roberta, RobertaForSequenceClassification, BertConfig)
                 }
                 Architecture::Deberta => {
-                    let c: DebertaConfig = config.typed(model)?;
-                    Self::Deberta(DebertaForSequenceClassification::new(p, &c).map_err(e)?)
+                    build!(Deberta, DebertaForSequenceClassification, DebertaConfig)
                 }
-                Architecture::DebertaV2 => {
-                    let c: DebertaV2Config = config.typed(model)?;
-                    Self::DebertaV2(DebertaV2ForSequenceClassification::new(p, &c).map_err(e)?)
-                }
+                Architecture::DebertaV2 => build!(
+                    DebertaV2,
+                    DebertaV2ForSequenceClassification,
+                    DebertaV2Config
+                ),
                 Architecture::Albert => {
-                    let c: AlbertConfig = config.typed(model)?;
-                    Self::Albert(AlbertForSequenceClassification::new(p, &c).map_err(e)?)
+                    build!(Albert, AlbertForSequenceClassification, AlbertConfig)
                 }
-                Architecture::MobileBert => {
-                    let c: MobileBertConfig = config.typed(model)?;
-                    Self::MobileBert(MobileBertForSequenceClassification::new(p, &c).map_err(e)?)
-                }
-                Architecture::Bart => {
-                    let c: BartConfig = config.typed(model)?;
-                    Self::Bart(BartForSequenceClassification::new(p, &c).map_err(e)?)
-                }
+                Architecture::MobileBert => build!(
+                    MobileBert,
+                    MobileBertForSequenceClassification,
+                    MobileBertConfig
+                ),
+                Architecture::Bart => build!(Bart, BartForSequenceClassification, BartConfig),
                 Architecture::Electra | Architecture::Longformer => {
                     return Err(unsupported(model, "sequence classification"))
                 }
