@@ -14,14 +14,14 @@ if [ ! -x "$PY" ]; then
   python3 -m venv "$VENV"
 fi
 
-if ! "$PY" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
+if ! "$PY" -W ignore -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
   echo "setup: installing torch==$TORCH_VERSION into $VENV (about a minute, 5 GB)" >&2
   "$PY" -m pip install --quiet --disable-pip-version-check "torch==$TORCH_VERSION"
 fi
 
 # Where libtorch lives inside the wheel, and which C++ ABI it was built with: the PyPI wheel
 # uses the pre-C++11 ABI, and linking with the wrong one fails on c10::detail::torchCheckFail.
-read -r TORCH_DIR CXX11 < <("$PY" -c "import torch, os; print(os.path.dirname(torch.__file__), int(torch._C._GLIBCXX_USE_CXX11_ABI))")
+read -r TORCH_DIR CXX11 < <("$PY" -W ignore -c "import torch, os; print(os.path.dirname(torch.__file__), int(torch._C._GLIBCXX_USE_CXX11_ABI))")
 mkdir -p .cargo
 CONFIG=".cargo/config.toml"
 WANT="# Written by scripts/setup.sh; do not edit.
