@@ -23,7 +23,7 @@ label becomes O.
 Usage:
   python scripts/ner_data.py --lee models/cache/ner-data/lee_background.cor \
       --out models/cache/ner-data/train.jsonl
-(`scripts/train_ner.sh` fetches the gensim wheel and runs this.)
+(models/README.md lists the commands that fetch the gensim wheel and run this.)
 """
 
 import argparse
