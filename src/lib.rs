@@ -22,11 +22,16 @@ pub mod models;
 pub mod sentences;
 pub mod stance;
 
-pub use entities::{Entity, EntityKind, EntityRecognition};
+pub use entities::{Entity, EntityKind, EntityRecognition, GazetteerRecognizer, MergedRecognizer};
+#[cfg(feature = "torch")]
+pub use entities::{EntityRecognizer, EntityRecognizerConfig};
 pub use error::{Error, Result};
+pub use events::{Event, EventExtractor, EventType, Report};
 pub use models::{ModelRegistry, Task};
 pub use sentences::{Sentence, SentenceSegmentation, SentenceSplitter};
 pub use span::{CharSpan, Span};
+#[cfg(feature = "torch")]
+pub use stance::{ClassifierStanceDetector, NliStanceDetector, ZeroShotClassifier};
 pub use stance::{Stance, StanceDetection, StanceScores};
 
 /// Where transformer models run (`Device::Cpu`, `Device::Cuda(0)`); re-exported from `tch`
