@@ -24,21 +24,9 @@ fn resolve(name: &str) -> ResolvedModel {
         .unwrap()
 }
 
-fn references() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/stance_references.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn floats(v: &Value) -> Vec<f32> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap() as f32)
-        .collect()
-}
+#[path = "support/stance_refs.rs"]
+mod stance_refs;
+use stance_refs::{floats, references};
 
 fn strings(v: &Value) -> Vec<String> {
     serde_json::from_value(v.clone()).unwrap()
