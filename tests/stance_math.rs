@@ -10,7 +10,7 @@ use serde_json::Value;
 
 #[path = "support/stance_refs.rs"]
 mod stance_refs;
-use stance_refs::{floats, references};
+use stance_refs::{floats, max_diff, references};
 
 fn labels_of(model: &str) -> Vec<String> {
     let path = format!(
@@ -22,14 +22,6 @@ fn labels_of(model: &str) -> Vec<String> {
     (0..map.len())
         .map(|i| map[&i.to_string()].as_str().unwrap().to_string())
         .collect()
-}
-
-fn max_diff(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len());
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max)
 }
 
 #[test]

@@ -26,18 +26,10 @@ fn resolve(name: &str) -> ResolvedModel {
 
 #[path = "support/stance_refs.rs"]
 mod stance_refs;
-use stance_refs::{floats, references};
+use stance_refs::{floats, max_diff, references};
 
 fn strings(v: &Value) -> Vec<String> {
     serde_json::from_value(v.clone()).unwrap()
-}
-
-fn max_diff(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len());
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max)
 }
 
 /// Every zero-shot case of one model, run with all sequences of a label set batched

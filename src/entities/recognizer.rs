@@ -111,7 +111,7 @@ impl EntityRecognizer {
             return Err(Error::Config("batch_size must be at least 1".into()));
         }
         let loaded = TokenClassifier::load(model, config.device)?;
-        let labels = LabelSet::new(loaded.labels.clone(), config.scheme)?;
+        let labels = LabelSet::new(loaded.config.labels.clone(), config.scheme)?;
         let positions =
             loaded
                 .config

@@ -373,7 +373,6 @@ pub(crate) enum TokenClassifier {
 pub(crate) struct Loaded<M> {
     pub model: M,
     pub tokenizer: Tokenizer,
-    pub labels: Vec<String>,
     pub pad_id: u32,
     pub device: Device,
     pub config: ModelConfig,
@@ -403,7 +402,6 @@ fn load_with<M>(
     Ok(Loaded {
         model: built,
         tokenizer,
-        labels: config.labels.clone(),
         pad_id,
         device,
         config,

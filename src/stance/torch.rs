@@ -87,7 +87,7 @@ impl PairRunner {
     }
 
     fn num_labels(&self) -> usize {
-        self.loaded.labels.len()
+        self.loaded.config.labels.len()
     }
 
     fn model_error(&self, message: impl Into<String>) -> Error {
@@ -237,7 +237,7 @@ impl ZeroShotClassifier {
             DEFAULT_BATCH_SIZE,
             TruncationStrategy::OnlyFirst,
         )?;
-        let map = NliLabelMap::from_labels(model.name(), &runner.loaded.labels)?;
+        let map = NliLabelMap::from_labels(model.name(), &runner.loaded.config.labels)?;
         Ok(ZeroShotClassifier { runner, map })
     }
 
@@ -262,7 +262,7 @@ impl ZeroShotClassifier {
 
     /// The model's labels, in output order.
     pub fn model_labels(&self) -> &[String] {
-        &self.runner.loaded.labels
+        &self.runner.loaded.config.labels
     }
 
     /// Classify one text; `template` is a `transformers`-style template with one `{}`.
@@ -509,7 +509,7 @@ impl ClassifierStanceDetector {
             ClassifierInput::TextOnly => TruncationStrategy::LongestFirst,
         };
         let runner = PairRunner::load(model, config.device, config.batch_size, strategy)?;
-        let labels = &runner.loaded.labels;
+        let labels = &runner.loaded.config.labels;
         for (label, _) in &config.label_map {
             if !labels.iter().any(|l| l.eq_ignore_ascii_case(label)) {
                 return Err(Error::LabelMap {
@@ -549,7 +549,7 @@ impl ClassifierStanceDetector {
 
     /// The model's labels, in output order.
     pub fn labels(&self) -> &[String] {
-        &self.runner.loaded.labels
+        &self.runner.loaded.config.labels
     }
 
     /// The stance of each label, in output order.

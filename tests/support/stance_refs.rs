@@ -21,3 +21,12 @@ pub fn floats(v: &Value) -> Vec<f32> {
         .map(|x| x.as_f64().unwrap() as f32)
         .collect()
 }
+
+/// The largest absolute difference between two equally long score vectors.
+pub fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
