@@ -7,6 +7,10 @@
 //!   `models/cache/` (git-ignored, listed in `models/cache/bench-models.toml`);
 //! - `ner-default` from the crate's registry, when its files are present.
 //!
+//! Before anything else the bench calls `reportage::models::tune_malloc()`, as a program
+//! that runs models should; `REPORTAGE_BENCH_MALLOC=default` leaves glibc's defaults, to
+//! measure what the tuning is worth.
+//!
 //! The Python peer, `benches/entities_hf.py`, runs `transformers`' pipeline on the same
 //! weights and inputs. Run both: `cargo bench --bench entities && .venv/bin/python benches/entities_hf.py`.
 
@@ -40,14 +44,25 @@ fn models() -> Vec<(String, ModelRegistry)> {
     out
 }
 
+/// Tune the allocator unless `REPORTAGE_BENCH_MALLOC=default`; the label says which ran.
+fn malloc_choice() -> &'static str {
+    let skip = std::env::var("REPORTAGE_BENCH_MALLOC").is_ok_and(|v| v == "default");
+    if !skip && reportage::models::tune_malloc() {
+        "malloc-tuned"
+    } else {
+        "malloc-default"
+    }
+}
+
 fn bench(c: &mut Criterion) {
+    let malloc = malloc_choice();
     let sentences: Vec<&str> = INPUTS.lines().filter(|l| !l.trim().is_empty()).collect();
     let device = match std::env::var("REPORTAGE_BENCH_DEVICE").as_deref() {
         Ok("cuda") => Device::Cuda(0),
         _ => Device::Cpu,
     };
     for (name, registry) in models() {
-        let mut group = c.benchmark_group(format!("entities/{name}/{device:?}"));
+        let mut group = c.benchmark_group(format!("entities/{name}/{device:?}/{malloc}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(sentences.len() as u64));
         for batch_size in BATCH_SIZES {

@@ -2,8 +2,10 @@
 """Python peer of benches/entities.rs: `transformers`' token-classification pipeline on the
 same weights and the same 32 sentences, at batch sizes 1, 8 and 32, aggregation "first".
 
-Needs only the .venv of scripts/setup.sh (torch, transformers). The model is made by
-`.venv/bin/python scripts/fixtures/ner.py --bench-only`. Run from the repository root:
+Needs the .venv of scripts/setup.sh (torch) with transformers added
+(`.venv/bin/pip install transformers==4.46.3 numpy==1.26.4 safetensors==0.8.0`). The model is
+made by `.venv/bin/python scripts/fixtures/ner.py --bench-only`; `benches/entities_ab.sh`
+alternates this script with the Rust bench. Run from the repository root:
 
     .venv/bin/python benches/entities_hf.py [--device cpu|cuda] [--model DIR] [--runs N]
 """

@@ -59,6 +59,9 @@ pub const NER_MIN_SCORE: f32 = 0.9;
 #[cfg(feature = "torch")]
 pub fn entity_recognizer() -> Result<Box<dyn EntityRecognition>> {
     use reportage::entities::{EntityRecognizer, EntityRecognizerConfig, MergedRecognizer};
+    // Every example builds its recognizer first, before any thread starts: the moment
+    // `tune_malloc` asks for (it keeps libtorch's freed blocks for the next forward pass).
+    reportage::models::tune_malloc();
     let registry = reportage::ModelRegistry::load_default()?;
     let model = EntityRecognizer::from_registry(
         &registry,

@@ -67,6 +67,11 @@ impl Default for EntityRecognizerConfig {
 /// The recognizer is `Send` but not `Sync` (libtorch tensors are not `Sync` in `tch`): a
 /// service keeps one per worker thread, or one behind a `Mutex`.
 ///
+/// On Linux with glibc, a program that runs models should call
+/// [`tune_malloc`](crate::models::tune_malloc) once at start-up: without it glibc hands the
+/// large blocks of every forward pass back to the kernel and faults them in again, which
+/// cost a BERT-base batch of 32 about a fifth of its time (BENCHMARKS.md).
+///
 /// ```no_run
 /// use reportage::entities::{EntityRecognizer, EntityRecognizerConfig};
 /// use reportage::{EntityRecognition, ModelRegistry};

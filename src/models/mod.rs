@@ -23,8 +23,11 @@
 //! assert!(err.to_string().contains("tiny-ner"));
 //! ```
 
+mod malloc;
 #[cfg(feature = "torch")]
 pub(crate) mod torch;
+
+pub use malloc::tune_malloc;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Entity-recognition speed, reportage against transformers' pipeline, alternating the two
+# ROUNDS times (default 3) so that both see the same drift of a shared machine. Needs the
+# random BERT-base model and transformers in .venv:
+#   .venv/bin/pip install transformers==4.46.3 numpy==1.26.4 safetensors==0.8.0
+#   .venv/bin/python scripts/fixtures/ner.py --bench-only
+# Usage: benches/entities_ab.sh [ROUNDS]   (REPORTAGE_BENCH_MALLOC=default: glibc defaults)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+cargo bench --bench entities --no-run --quiet
+for round in $(seq "$rounds"); do
+    echo "## round $round of $rounds, $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    .venv/bin/python benches/entities_hf.py --runs 7
+    .venv/bin/python benches/entities_hf.py --runs 7 --model models/ner-default
+    cargo bench --bench entities --quiet -- --warm-up-time 1 --measurement-time 5 --noplot 2>&1 |
+        grep -E "sentences/s|^entities/|thrpt:"
+done
