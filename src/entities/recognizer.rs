@@ -70,7 +70,7 @@ impl Default for EntityRecognizerConfig {
 /// On Linux with glibc, a program that runs models should call
 /// [`tune_malloc`](crate::models::tune_malloc) once at start-up: without it glibc hands the
 /// large blocks of every forward pass back to the kernel and faults them in again, which
-/// cost a BERT-base batch of 32 about a fifth of its time (BENCHMARKS.md).
+/// cost a BERT-base batch of 32 about a sixth of its time (BENCHMARKS.md).
 ///
 /// ```no_run
 /// use reportage::entities::{EntityRecognizer, EntityRecognizerConfig};

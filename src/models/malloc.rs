@@ -10,7 +10,7 @@
 /// keep several such temporaries alive at once, so that happens on every layer: the next
 /// allocation page-faults the memory back in, zeroed. On a BERT-base batch of 32 sentences
 /// that was about 135,000 page faults (half a gigabyte of zeroing) per forward pass and a
-/// fifth of its time (see BENCHMARKS.md).
+/// sixth of its time (see BENCHMARKS.md).
 ///
 /// What: blocks up to 32 MiB (the most glibc allows) come from the heap rather than their
 /// own `mmap`, up to 1 GiB of free heap is kept before any is returned to the kernel, and
