@@ -39,13 +39,16 @@ pub fn tune_malloc() -> bool {
         extern "C" {
             fn mallopt(param: c_int, value: c_int) -> c_int;
         }
+        let settings = [
+            (M_MMAP_THRESHOLD, 32 << 20),
+            (M_TRIM_THRESHOLD, 1 << 30),
+            (M_ARENA_MAX, 1),
+        ];
+        // Every setting is applied even if one is rejected, so a refusal costs only itself.
         // SAFETY: mallopt takes two integers and changes allocator parameters under
         // glibc's own arena lock; it returns 1 on success and 0 for a rejected value.
-        unsafe {
-            mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1
-                && mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1
-                && mallopt(M_ARENA_MAX, 1) == 1
-        }
+        let accepted = settings.map(|(param, value)| unsafe { mallopt(param, value) } == 1);
+        accepted.iter().all(|&ok| ok)
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     {
