@@ -72,6 +72,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// One line of line-oriented input (JSON Lines, CoNLL) could not be read: not UTF-8, not
+    /// the record expected. Tools report it and go on with the next line.
+    #[error("line {line}: {message}")]
+    InvalidLine { line: usize, message: String },
+
     /// JSON (de)serialisation failed.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),

@@ -9,7 +9,9 @@
 //! - [`entities`]: transformer NER through rust-bert (feature `torch`);
 //! - [`stance`]: stance toward a target with NLI zero-shot or fine-tuned classifiers;
 //! - [`events`]: event records assembled from the above;
-//! - [`models`]: the registry of known models (`models.toml`) and their verified files.
+//! - [`models`]: the registry of known models (`models.toml`) and their verified files;
+//! - [`evaluation`]: scoring models on labelled data (CoNLL, JSON Lines), as `seqeval` and
+//!   scikit-learn score them, and timing them (no libtorch).
 //!
 //! All positions are byte [`Span`]s into the text you passed in; all failures are [`Error`].
 
@@ -17,6 +19,7 @@ mod error;
 pub mod span;
 
 pub mod entities;
+pub mod evaluation;
 pub mod events;
 pub mod models;
 pub mod sentences;

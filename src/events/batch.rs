@@ -4,7 +4,8 @@ use std::io::{BufRead, Write};
 
 use super::extract::EventExtractor;
 use super::types::{write_json_lines, Report};
-use crate::{Error, Result};
+use crate::error::{Error, Result};
+use crate::jsonl::for_each_record;
 
 /// What happened to one input line, for progress reporting.
 #[derive(Debug)]
@@ -30,8 +31,8 @@ pub struct BatchStats {
 /// as JSON Lines to `output`, and call `on_line(line_number, outcome)` after each
 /// non-blank line (1-based numbers).
 ///
-/// A bad line is reported through `on_line` and skipped; only I/O errors on `input` or
-/// `output` end the run. Memory is bounded by the largest single document.
+/// A bad line (not valid UTF-8, not JSON, not a document, or extraction failed) is reported
+/// through `on_line` and skipped; only I/O errors on `input` or `output` end the run. Memory is bounded by the largest single document.
 ///
 /// ```
 /// use reportage::events::{run_json_lines, EventExtractor, LineOutcome};
@@ -52,27 +53,21 @@ pub fn run_json_lines<R: BufRead, W: Write>(
     mut on_line: impl FnMut(usize, LineOutcome),
 ) -> Result<BatchStats> {
     let mut stats = BatchStats::default();
-    for (i, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| Error::io("<input>", e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let result = serde_json::from_str::<Report>(&line)
-            .map_err(Error::from)
-            .and_then(|report| extractor.extract(&report));
-        match result {
+    for_each_record::<Report, _>(input, |line, report| {
+        match report.and_then(|report| extractor.extract(&report)) {
             Ok(events) => {
                 stats.documents += 1;
                 stats.events += events.len();
                 write_json_lines(&mut output, &events)?;
-                on_line(i + 1, LineOutcome::Events(events.len()));
+                on_line(line, LineOutcome::Events(events.len()));
             }
             Err(e) => {
                 stats.skipped += 1;
-                on_line(i + 1, LineOutcome::Skipped(e));
+                on_line(line, LineOutcome::Skipped(e));
             }
         }
-    }
+        Ok(())
+    })?;
     output.flush().map_err(|e| Error::io("<output>", e))?;
     Ok(stats)
 }
@@ -118,5 +113,31 @@ mod tests {
         let event: super::super::Event = serde_json::from_str(line.trim()).unwrap();
         assert_eq!(event.report_id, "a");
         assert_eq!(event.date.as_deref(), Some("2019-09-20"));
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_skipped_and_later_lines_still_run() {
+        let mut input = b"{\"id\": \"a\", \"text\": \"Rebels attacked Syrian troops near Idlib.\"}\n".to_vec();
+        input.extend_from_slice(b"{\"id\": \"latin1\", \"text\": \"Caf\xe9 shelled in Homs.\"}\n");
+        input.extend_from_slice(b"{\"id\": \"c\", \"text\": \"Police fired tear gas at protesters in Cairo.\"}\n");
+        let mut out = Vec::new();
+        let mut skipped = Vec::new();
+        let stats = run_json_lines(&EventExtractor::default(), &input[..], &mut out, |n, o| {
+            if let LineOutcome::Skipped(e) = o {
+                skipped.push((n, e.to_string()));
+            }
+        })
+        .unwrap();
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].0, 2);
+        assert!(skipped[0].1.contains("UTF-8"), "{}", skipped[0].1);
+        assert_eq!((stats.documents, stats.skipped), (2, 1));
+        let mut ids: Vec<String> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<super::super::Event>(l).unwrap().report_id)
+            .collect();
+        ids.dedup();
+        assert_eq!(ids, ["a", "c"]);
     }
 }
