@@ -17,6 +17,12 @@ use reportage::entities::{
 };
 use reportage::{EntityKind, EntityRecognition, ModelRegistry};
 
+/// Floors on this set, a little under what was measured when the model was made
+/// (models/README.md): the model alone (aggregation "simple", as `transformers` was run) and
+/// the recommended recognizer.
+const MODEL_FLOOR: f64 = 0.80;
+const RECOMMENDED_FLOOR: f64 = 0.80;
+
 const TYPES: [&str; 7] = ["PER", "NORP", "ORG", "GPE", "LOC", "FAC", "DATE"];
 
 struct GoldSentence {
@@ -159,10 +165,10 @@ fn print_table(name: &str, scores: &BTreeMap<String, Counts>) {
     println!("{name:<32} {}", row.join("  "));
 }
 
-fn model() -> EntityRecognizer {
+fn model_with(aggregation: AggregationStrategy) -> EntityRecognizer {
     let registry = ModelRegistry::load_default().unwrap();
     let config = EntityRecognizerConfig {
-        aggregation: AggregationStrategy::Simple,
+        aggregation,
         ..Default::default()
     };
     EntityRecognizer::from_registry(&registry, "ner-default", config)
@@ -173,7 +179,7 @@ fn model() -> EntityRecognizer {
 fn rust_bert_reproduces_the_transformers_score_of_ner_default() {
     let gold = read_gold();
     assert!(gold.len() >= 60, "gold set has {} sentences", gold.len());
-    let ours = score(&gold, &model());
+    let ours = score(&gold, &model_with(AggregationStrategy::Simple));
     print_table("ner-default (rust-bert, simple)", &ours);
 
     let recorded: serde_json::Value = serde_json::from_str(
@@ -181,7 +187,9 @@ fn rust_bert_reproduces_the_transformers_score_of_ner_default() {
     )
     .unwrap();
     for label in TYPES.iter().chain(["micro"].iter()) {
-        let python = recorded["student"][label]["f1"].as_f64().unwrap();
+        let python = recorded["ner-gold"]["ner-default"][label]["f1"]
+            .as_f64()
+            .unwrap();
         let rust = ours.get(*label).copied().unwrap_or_default().f1();
         assert!(
             (python - rust).abs() < 0.005,
@@ -190,28 +198,50 @@ fn rust_bert_reproduces_the_transformers_score_of_ner_default() {
     }
 }
 
+/// The ways to combine the gazetteer and the model, scored on the same gold: what the
+/// recommended recognizer (`examples/common::entity_recognizer`) was chosen from. Printed
+/// with `cargo test --test ner_default_eval -- --nocapture`.
 #[test]
-fn gazetteer_and_merged_scores_on_the_same_gold() {
+fn gazetteer_and_model_combinations_on_the_same_gold() {
     let gold = read_gold();
-    let gazetteer = score(&gold, &GazetteerRecognizer::default());
-    print_table("gazetteer alone", &gazetteer);
-    let merged = MergedRecognizer::new()
-        .with(GazetteerRecognizer::default())
-        .with(model());
-    let merged = score(&gold, &merged);
-    print_table("gazetteer, then ner-default", &merged);
-    let thresholded = MergedRecognizer::new()
-        .with(GazetteerRecognizer::default())
-        .with_min_score(model(), 0.9);
-    print_table(
-        "gazetteer, then ner-default>=0.9",
-        &score(&gold, &thresholded),
-    );
-    // The merge exists to beat the model alone; recorded value from
-    // rust_bert_reproduces_the_transformers_score_of_ner_default is 0.71 micro F1.
+    // Word-level "first" aggregation, as the preset runs the model.
+    let model = || model_with(AggregationStrategy::First);
+    let model_alone = score(&gold, &model());
+    print_table("ner-default alone", &model_alone);
+    print_table("gazetteer alone", &score(&gold, &GazetteerRecognizer::default()));
+    let mut best = ("", 0.0);
+    for floor in [0.0, 0.5, 0.9] {
+        let gaz_first = MergedRecognizer::new()
+            .with(GazetteerRecognizer::default())
+            .with_min_score(model(), floor);
+        let s = score(&gold, &gaz_first);
+        print_table(&format!("gazetteer, then model>={floor}"), &s);
+        let model_first = MergedRecognizer::new()
+            .with_min_score(model(), floor)
+            .with(GazetteerRecognizer::default());
+        let m = score(&gold, &model_first);
+        print_table(&format!("model>={floor}, then gazetteer"), &m);
+        for (name, f1) in [("gazetteer first", s["micro"].f1()), ("model first", m["micro"].f1())] {
+            if f1 > best.1 {
+                best = (name, f1);
+            }
+        }
+    }
+    println!("best: {} ({:.3})", best.0, best.1);
+    // Floors on this committed evaluation set (held out, hand-annotated): the model alone
+    // and the recommended combination must not fall below what was measured when the model
+    // was made (models/README.md), less a small margin for platform rounding.
     assert!(
-        merged["micro"].f1() > 0.71,
-        "merged micro F1 {:.3} is no better than the model alone",
-        merged["micro"].f1()
+        model_alone["micro"].f1() >= MODEL_FLOOR,
+        "ner-default micro F1 {:.3} < floor {MODEL_FLOOR}",
+        model_alone["micro"].f1()
+    );
+    let registry = ModelRegistry::load_default().unwrap();
+    let recommended = reportage::presets::recognizer(&registry).unwrap();
+    let rec = score(&gold, &recommended)["micro"].f1();
+    println!("recommended (reportage::presets::recognizer): micro {rec:.3}");
+    assert!(
+        rec >= RECOMMENDED_FLOOR,
+        "recommended recognizer micro F1 {rec:.3} < floor {RECOMMENDED_FLOOR}"
     );
 }

@@ -96,6 +96,8 @@ pub struct EntityRecognizer {
     window_overlap: usize,
     subword_rule: SubwordRule,
     unk_id: Option<u32>,
+    /// `models.toml`'s `case_token_types`: see [`case_type_ids`].
+    case_token_types: bool,
     splitter: Box<dyn SentenceSegmentation>,
 }
 
@@ -165,6 +167,7 @@ impl EntityRecognizer {
             window_overlap,
             subword_rule,
             unk_id,
+            case_token_types: model.spec.case_token_types,
             splitter: Box::new(SentenceSplitter::new()),
         })
     }
@@ -215,18 +218,28 @@ impl EntityRecognizer {
         }
     }
 
+    fn encode(&self, text: &str) -> Result<Encoding> {
+        let mut encoding = self
+            .loaded
+            .tokenizer
+            .encode(text, true)
+            .map_err(|e| self.tokenizer_error(e))?;
+        if self.case_token_types {
+            let types = case_type_ids(text, &encoding);
+            encoding.set_type_ids(types);
+        }
+        Ok(encoding)
+    }
+
     /// Cut every text into pieces that fit the model.
     fn pieces(&self, texts: &[&str]) -> Result<Vec<Piece>> {
-        let tokenizer = &self.loaded.tokenizer;
         let mut pieces = Vec::with_capacity(texts.len());
         let mut groups = 0;
         for (i, text) in texts.iter().enumerate() {
             if text.trim().is_empty() {
                 return Err(Error::EmptyInput("entity recognition needs non-empty text"));
             }
-            let encoding = tokenizer
-                .encode(*text, true)
-                .map_err(|e| self.tokenizer_error(e))?;
+            let encoding = self.encode(text)?;
             if encoding.len() <= self.max_length {
                 pieces.push(Piece {
                     text: i,
@@ -243,9 +256,7 @@ impl EntityRecognizer {
             }
             for span in sentences {
                 let sentence = span.slice(text)?;
-                let encoding = tokenizer
-                    .encode(sentence, true)
-                    .map_err(|e| self.tokenizer_error(e))?;
+                let encoding = self.encode(sentence)?;
                 if encoding.len() <= self.max_length {
                     pieces.push(Piece {
                         text: i,
@@ -358,6 +369,35 @@ impl EntityRecognizer {
     }
 }
 
+/// Token type ids that carry capitalisation: 1 for every token of a word whose first
+/// character is upper-case, 0 for the rest and for special tokens. Words are the
+/// tokenizer's pre-tokenized words (`word_ids`), so "U.S." is four words and "McCain" one;
+/// `scripts/train_ner.py` (`case_types`) computes the same when it trains such a model.
+///
+/// ```text
+/// "Syrian troops" -> [CLS]=0 syrian=1 troops=0 [SEP]=0
+/// ```
+pub(crate) fn case_type_ids(text: &str, encoding: &Encoding) -> Vec<u32> {
+    let mut word_start = std::collections::HashMap::new();
+    for (word, &(start, _)) in encoding.get_word_ids().iter().zip(encoding.get_offsets()) {
+        if let Some(w) = word {
+            word_start.entry(*w).or_insert(start);
+        }
+    }
+    encoding
+        .get_word_ids()
+        .iter()
+        .map(|word| {
+            let upper = word
+                .and_then(|w| word_start.get(&w))
+                .and_then(|&s| text.get(s..))
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(char::is_uppercase);
+            u32::from(upper)
+        })
+        .collect()
+}
+
 /// Content tokens `range` (counted after the `head` leading special tokens) of `full`,
 /// between its `head` leading and `tail` trailing special tokens: what `tokenizers`
 /// produces when it truncates with a stride and post-processes each part.
@@ -416,5 +456,47 @@ impl EntityRecognition for EntityRecognizer {
                     .collect()
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_type_ids_mark_every_piece_of_capitalised_words() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ner-bert-bio/tokenizer.json"
+        );
+        let tokenizer = tokenizers::Tokenizer::from_file(path).unwrap();
+        let text = "Syrian troops left Ärzte-camp in the U.S.";
+        let encoding = tokenizer.encode(text, true).unwrap();
+        let types = case_type_ids(text, &encoding);
+        assert_eq!(types.len(), encoding.len());
+        for ((&t, &(s, e)), word) in types
+            .iter()
+            .zip(encoding.get_offsets())
+            .zip(encoding.get_word_ids())
+        {
+            if word.is_none() {
+                assert_eq!(t, 0, "special tokens stay type 0");
+                continue;
+            }
+            // The word is the run of alphanumeric characters around the piece (BERT's
+            // pre-tokenizer splits at spaces and punctuation); a punctuation piece is its
+            // own word.
+            let piece = &text[s..e];
+            let head = text[..s]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| c.is_alphanumeric() && piece.starts_with(char::is_alphanumeric))
+                .last()
+                .map_or(s, |(i, _)| i);
+            let expected = u32::from(text[head..].starts_with(char::is_uppercase));
+            // Continuation pieces of a capitalised word ("##rian") are 1 like their head.
+            assert_eq!(t, expected, "piece {piece:?}");
+        }
+        assert!(types.contains(&1) && types.contains(&0));
     }
 }

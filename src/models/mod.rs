@@ -123,6 +123,11 @@ pub struct ModelSpec {
     /// Maximum sequence length in tokens (defaults to the config's `max_position_embeddings`).
     #[serde(default)]
     pub max_length: Option<usize>,
+    /// The model was trained with capitalisation given as token types: type 1 for every
+    /// token of a word that starts with an upper-case letter (an uncased encoder cannot see
+    /// case otherwise). Single-sequence token classification only; off by default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub case_token_types: bool,
     /// Free text: what the model is, how it was trained, its licence.
     #[serde(default)]
     pub description: Option<String>,
