@@ -16,6 +16,7 @@
 //! All positions are byte [`Span`]s into the text you passed in; all failures are [`Error`].
 
 mod error;
+pub mod jsonl;
 pub mod span;
 
 pub mod entities;
