@@ -6,7 +6,12 @@ use std::path::Path;
 
 use reportage::models::{ModelRegistry, Task};
 
-const DEFAULTS: [&str; 2] = ["ner-default", "minilm-embeddings"];
+const DEFAULTS: [&str; 4] = [
+    "ner-default",
+    "nli-default",
+    "stance-default",
+    "minilm-embeddings",
+];
 
 fn registry() -> ModelRegistry {
     ModelRegistry::from_file(Path::new(env!("CARGO_MANIFEST_DIR")).join("models.toml"))
@@ -26,6 +31,8 @@ fn default_models_are_listed_with_checksums() {
         }
     }
     assert_eq!(reg.get("ner-default").unwrap().task, Task::Ner);
+    assert_eq!(reg.get("nli-default").unwrap().task, Task::ZeroShot);
+    assert_eq!(reg.get("stance-default").unwrap().task, Task::Stance);
     assert_eq!(reg.get("minilm-embeddings").unwrap().task, Task::Embeddings);
 }
 
@@ -39,4 +46,34 @@ fn default_models_resolve_with_verified_files() {
             );
         }
     }
+}
+
+/// A corrupt copy of a default model (its weights cut in half) fails on resolve, with an
+/// error that names the checksum and the file, before anything is loaded.
+#[cfg(feature = "torch")]
+#[test]
+fn a_corrupt_default_model_copy_is_refused_with_the_file_named() {
+    let reg = registry();
+    let spec = reg.get("stance-default").unwrap().clone();
+    let src = reg.resolve("stance-default").unwrap();
+    let dir = std::env::temp_dir().join(format!("reportage-corrupt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in spec.files.keys() {
+        std::fs::copy(src.file(name), dir.join(name)).unwrap();
+    }
+    // Truncate the weights: the checksum no longer matches.
+    let weights = dir.join("model.safetensors");
+    let bytes = std::fs::read(&weights).unwrap();
+    std::fs::write(&weights, &bytes[..bytes.len() / 2]).unwrap();
+    let toml = format!(
+        "[[model]]\nname = \"copy\"\ntask = \"stance\"\narchitecture = \"bert\"\n\
+         labels = {:?}\ndir = {:?}\n[model.files]\n\"model.safetensors\" = {:?}\n",
+        spec.labels,
+        dir.display().to_string(),
+        spec.files["model.safetensors"],
+    );
+    let copy = ModelRegistry::from_toml_str(&toml, "/").unwrap();
+    let err = copy.resolve("copy").unwrap_err().to_string();
+    assert!(err.contains("checksum") && err.contains("model.safetensors"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
 }
