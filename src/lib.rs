@@ -11,7 +11,9 @@
 //! - [`events`]: event records assembled from the above;
 //! - [`models`]: the registry of known models (`models.toml`) and their verified files;
 //! - [`evaluation`]: scoring models on labelled data (CoNLL, JSON Lines), as `seqeval` and
-//!   scikit-learn score them, and timing them (no libtorch).
+//!   scikit-learn score them, and timing them (no libtorch);
+//! - [`jsonl`]: JSON Lines input that reports bad lines by number and goes on;
+//! - `presets` (feature `torch`): the recommended set-up of the default models.
 //!
 //! All positions are byte [`Span`]s into the text you passed in; all failures are [`Error`].
 
@@ -23,6 +25,8 @@ pub mod entities;
 pub mod evaluation;
 pub mod events;
 pub mod models;
+#[cfg(feature = "torch")]
+pub mod presets;
 pub mod sentences;
 pub mod stance;
 

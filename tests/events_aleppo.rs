@@ -1,17 +1,27 @@
 //! The README's main example, checked: the Aleppo report gives the events the issue asks for.
 //!
-//! It uses the examples' own model choice (examples/common/mod.rs): the gazetteer without
-//! `torch`, the default transformer models with it.
+//! It uses the recommended set-up (`reportage::presets::extractor`, as the examples do):
+//! the default transformer models with `torch`, the gazetteer alone without.
 
-#[path = "../examples/common/mod.rs"]
-mod common;
+use reportage::events::{Event, EventExtractor, EventType, Report};
 
-use reportage::events::{Event, EventType, Report};
+const DEFAULT_REPORT: &str = include_str!("../examples/data/aleppo-advance.txt");
+
+#[cfg(feature = "torch")]
+fn extractor() -> EventExtractor {
+    let registry = reportage::ModelRegistry::load_default().unwrap();
+    reportage::presets::extractor(&registry)
+        .unwrap_or_else(|e| panic!("{e}\n(the default models are built by scripts/setup.sh)"))
+}
+
+#[cfg(not(feature = "torch"))]
+fn extractor() -> EventExtractor {
+    EventExtractor::default()
+}
 
 fn aleppo_events() -> Vec<Event> {
-    let extractor = common::extractor().unwrap();
-    let report = Report::new(common::DEFAULT_REPORT_ID, common::DEFAULT_REPORT);
-    extractor.extract(&report).unwrap()
+    let report = Report::new("aleppo-advance", DEFAULT_REPORT);
+    extractor().extract(&report).unwrap()
 }
 
 fn has(actors: &[reportage::events::Actor], needle: &str) -> bool {
@@ -77,7 +87,7 @@ fn united_nations_request() {
 #[test]
 fn spans_ids_and_json_are_consistent() {
     let events = aleppo_events();
-    let text = common::DEFAULT_REPORT;
+    let text = DEFAULT_REPORT;
     for e in &events {
         assert_eq!(&text[e.evidence.span.range()], e.evidence.sentence);
         for t in &e.evidence.triggers {
@@ -106,4 +116,28 @@ fn spans_ids_and_json_are_consistent() {
     assert_eq!(back, events);
     let lines = reportage::events::to_json_lines(&events).unwrap();
     assert_eq!(lines.lines().count(), events.len());
+}
+
+/// With the recommended set-up every actor's stance is read from the sentences that mention
+/// it, and those sentences come back as evidence with their own scores.
+#[cfg(feature = "torch")]
+#[test]
+fn stance_toward_each_actor_comes_with_its_sentences() {
+    let events = aleppo_events();
+    assert!(!events.is_empty());
+    for e in &events {
+        let stances = e.stances.as_ref().expect("the preset sets a stance model");
+        for s in stances {
+            assert!(e.actors().any(|a| a.text == s.actor), "{s:?}");
+            assert!((0.0..=1.0).contains(&s.score));
+            assert!(!s.evidence.is_empty(), "{s:?}");
+            for ev in &s.evidence {
+                assert_eq!(&DEFAULT_REPORT[ev.span.range()], ev.sentence);
+                assert!(!ev.mentions.is_empty());
+                for m in &ev.mentions {
+                    assert!(m.start < ev.span.end && ev.span.start < m.end);
+                }
+            }
+        }
+    }
 }

@@ -138,17 +138,16 @@ fn gold_events_with_conll_labels() {
     assert!(r >= FLOOR_R_CONLL, "recall {r:.3} under {FLOOR_R_CONLL}");
 }
 
-/// The same gold with the examples' recognizer: with `torch`, the gazetteer merged with the
-/// real default NER model (`ner-default`). Printed for the README; the floor is what this
+/// The same gold with the recommended recognizer (`reportage::presets::recognizer`: the
+/// real default NER model `ner-default` merged with the gazetteer). Printed for the README; the floor is what this
 /// measured when it was written, a little under, to catch regressions.
 #[cfg(feature = "torch")]
 #[test]
 fn gold_events_with_the_default_models() {
-    #[path = "../examples/common/mod.rs"]
-    mod common;
+    let registry = reportage::ModelRegistry::load_default().unwrap();
     let (p, r) = score(
         EventExtractor::builder()
-            .entities_boxed(common::entity_recognizer().unwrap())
+            .entities(reportage::presets::recognizer(&registry).unwrap())
             .build(),
     );
     println!("default models: precision {p:.3} recall {r:.3}");

@@ -8,6 +8,7 @@
 
 use std::io::Read;
 
+#[cfg(not(feature = "torch"))]
 use reportage::entities::GazetteerRecognizer;
 use reportage::events::EventExtractor;
 use reportage::{EntityRecognition, Result, SentenceSplitter, StanceDetection};
@@ -47,32 +48,14 @@ pub fn entity_recognizer() -> Result<Box<dyn EntityRecognition>> {
     Ok(Box::new(GazetteerRecognizer::default()))
 }
 
-/// Below this score the default model's entities are mostly fragments ("The" as ORG).
-#[cfg(feature = "torch")]
-pub const NER_MIN_SCORE: f32 = 0.9;
-
-/// The entity recognizer the examples use: the gazetteer first (exact on the names it
-/// lists), then the default transformer model (`ner-default`) for everything else
-/// (people, dates, names no list holds). On the held-out NER gold set the merge scores
-/// micro F1 0.77 against 0.71 for the model alone and 0.67 for the gazetteer alone
-/// (tests/ner_default_eval.rs).
+/// The entity recognizer the examples use: `reportage::presets::recognizer`, the default
+/// model first, then the gazetteer (models/README.md says how it was chosen).
 #[cfg(feature = "torch")]
 pub fn entity_recognizer() -> Result<Box<dyn EntityRecognition>> {
-    use reportage::entities::{EntityRecognizer, EntityRecognizerConfig, MergedRecognizer};
     // Every example builds its recognizer first, before any thread starts: the moment
-    // `tune_malloc` asks for (it keeps libtorch's freed blocks for the next forward pass).
-    reportage::models::tune_malloc();
+    // `tune_malloc` (called by the preset) asks for.
     let registry = reportage::ModelRegistry::load_default()?;
-    let model = EntityRecognizer::from_registry(
-        &registry,
-        "ner-default",
-        EntityRecognizerConfig::default(),
-    )?;
-    Ok(Box::new(
-        MergedRecognizer::new()
-            .with(GazetteerRecognizer::default())
-            .with_min_score(model, NER_MIN_SCORE),
-    ))
+    Ok(Box::new(reportage::presets::recognizer(&registry)?))
 }
 
 /// The stance detector the examples use, if any.
@@ -82,15 +65,26 @@ pub fn stance_detector() -> Result<Option<Box<dyn StanceDetection>>> {
     Ok(None)
 }
 
-/// The stance detector the examples use, if any.
-///
-/// None: no real NLI or stance model can be obtained offline (none ships in the package
-/// registries; see models/README.md), and a random-weight fixture would print noise as if
-/// it were a finding. Register an NLI model in models.toml and return
-/// `reportage::stance::NliStanceDetector` here to get stances.
+/// The stance detector the examples use: `stance-default`, the fine-tuned target/text
+/// classifier (models/README.md has its card and dev scores).
 #[cfg(feature = "torch")]
 pub fn stance_detector() -> Result<Option<Box<dyn StanceDetection>>> {
-    Ok(None)
+    stance_detector_named(reportage::presets::STANCE_MODEL).map(Some)
+}
+
+/// A stance detector from any registry model of task `stance` or `zero-shot`.
+#[cfg(feature = "torch")]
+pub fn stance_detector_named(name: &str) -> Result<Box<dyn StanceDetection>> {
+    let registry = reportage::ModelRegistry::load_default()?;
+    reportage::presets::stance_detector(&registry, name)
+}
+
+/// Without libtorch there is no stance model to name.
+#[cfg(not(feature = "torch"))]
+pub fn stance_detector_named(name: &str) -> Result<Box<dyn StanceDetection>> {
+    Err(reportage::Error::Config(format!(
+        "model `{name}`: stance models need the `torch` feature"
+    )))
 }
 
 /// The event extractor with the models above.

@@ -9,6 +9,7 @@ use super::roles::{analyse, Draft};
 use super::time::find_times;
 use super::types::{ActorStance, Event, Evidence, Report};
 use crate::entities::GazetteerRecognizer;
+use crate::stance::{document_stance, string_mentions, Mentions, Target};
 use crate::{
     Entity, EntityRecognition, Error, Result, SentenceSegmentation, SentenceSplitter, Span,
     StanceDetection,
@@ -374,39 +375,53 @@ impl EventExtractor {
         Ok(())
     }
 
+    /// The report's stance toward each actor, from the sentences that mention it (every
+    /// whole-word occurrence of the actor's text, and the actor spans themselves), with
+    /// those sentences and their scores as evidence. Whole reports are never sent to the
+    /// model: a classifier truncates them, and the stance of a report toward one actor
+    /// lives in the sentences about that actor.
     fn add_stances(&self, report: &Report, events: &mut [Event]) -> Result<()> {
-        let Some(stance) = &self.stance else {
+        let Some(detector) = &self.stance else {
             return Ok(());
         };
+        let text = report.text.as_str();
         // One query per distinct actor name: the report's stance does not depend on the event.
-        let mut names: BTreeMap<String, Option<ActorStance>> = BTreeMap::new();
+        let mut mentions: BTreeMap<String, Vec<Span>> = BTreeMap::new();
         for e in events.iter() {
             for a in e.actors() {
-                names.entry(a.text.clone()).or_default();
+                mentions.entry(a.text.clone()).or_default().push(a.span);
             }
         }
-        let keys: Vec<String> = names.keys().cloned().collect();
-        let pairs: Vec<(&str, &str)> = keys
-            .iter()
-            .map(|k| (report.text.as_str(), k.as_str()))
-            .collect();
-        if pairs.is_empty() {
-            return Ok(());
-        }
-        let scores = stance.detect_batch(&pairs)?;
-        for (k, s) in keys.into_iter().zip(scores) {
-            let st = ActorStance {
-                actor: k.clone(),
-                stance: s.stance,
-                score: s.score,
-            };
-            names.insert(k, Some(st));
+        let mut stances: BTreeMap<String, ActorStance> = BTreeMap::new();
+        for (name, mut spans) in mentions {
+            let target = Target::new(name.clone());
+            spans.extend(string_mentions(text, &target));
+            spans.sort_by_key(|s| (s.start, s.end));
+            spans.dedup();
+            let found = document_stance(
+                detector.as_ref(),
+                self.sentences.as_ref(),
+                text,
+                &target,
+                Mentions::Spans(&spans),
+            )?;
+            if let Some(doc) = found {
+                stances.insert(
+                    name.clone(),
+                    ActorStance {
+                        actor: name,
+                        stance: doc.stance,
+                        score: doc.score,
+                        evidence: doc.evidence,
+                    },
+                );
+            }
         }
         for e in events.iter_mut() {
-            let mut seen = Vec::new();
+            let mut seen: Vec<ActorStance> = Vec::new();
             for a in e.actors() {
-                if let Some(Some(st)) = names.get(&a.text) {
-                    if !seen.iter().any(|s: &ActorStance| s.actor == st.actor) {
+                if let Some(st) = stances.get(&a.text) {
+                    if !seen.iter().any(|s| s.actor == st.actor) {
                         seen.push(st.clone());
                     }
                 }
@@ -608,11 +623,16 @@ mod tests {
             .find(|e| e.event_type == crate::events::EventType::Accuse)
             .unwrap();
         let st = accuse.stances.as_ref().unwrap();
-        assert!(
-            st.iter()
-                .any(|s| s.actor == "Rebels" && s.stance == Stance::Against),
-            "{st:?}"
-        );
+        let rebels = st.iter().find(|s| s.actor == "Rebels").expect("stance toward Rebels");
+        // Read from the two sentences that mention the actor, each kept as evidence with
+        // its own stance; never from the whole report.
+        assert_eq!(rebels.evidence.len(), 2, "{rebels:?}");
+        assert!(rebels.evidence.iter().all(|e| e.sentence.contains("Rebels")));
+        let condemned = &rebels.evidence[1];
+        assert!(condemned.sentence.starts_with("The European Union condemned Rebels"));
+        assert_eq!(condemned.scores.stance, Stance::Against);
+        assert_eq!(&TEXT[condemned.span.range()], condemned.sentence);
+        assert_eq!(rebels.evidence[0].scores.stance, Stance::Neutral);
 
         let only = EventExtractor::builder()
             .classifier(OnlyAssault)

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::time::Date;
+use crate::stance::Evidence as StanceEvidence;
 use crate::{EntityKind, Error, Result, Span, Stance};
 
 /// The sixteen PLOVER event types (as used by POLECAT), serialised upper-case.
@@ -161,12 +162,17 @@ pub struct Evidence {
     pub triggers: Vec<Trigger>,
 }
 
-/// The report's stance toward one actor.
+/// The report's stance toward one actor, read from the sentences that mention it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActorStance {
     pub actor: String,
     pub stance: Stance,
+    /// The mean score of `stance` over the evidence sentences.
     pub score: f32,
+    /// The sentences that mention the actor, each with its own stance scores: what the
+    /// stance was read from.
+    #[serde(default)]
+    pub evidence: Vec<StanceEvidence>,
 }
 
 /// One event: who did what to whom, where and when, with the evidence.

@@ -1,0 +1,89 @@
+//! The recommended set-up: the default models combined the way they score best on the
+//! project's held-out data (models/README.md), in one call each.
+//!
+//! - [`recognizer`]: the gazetteer first (exact on the names it lists), then `ner-default`'s
+//!   entities scored [`NER_MIN_SCORE`] or more for everything else;
+//! - [`stance_detector`]: any registry model of task `stance` (a fine-tuned classifier) or
+//!   `zero-shot` (NLI with the default hypothesis templates); [`STANCE_MODEL`] by default;
+//! - [`extractor`]: the event extractor with both.
+//!
+//! Each also calls [`tune_malloc`] first, which a program that runs models on Linux wants
+//! before it starts threads (see its docs).
+//!
+//! ```no_run
+//! use reportage::{presets, ModelRegistry, Report};
+//! let registry = ModelRegistry::load_default()?;
+//! let extractor = presets::extractor(&registry)?;
+//! let events = extractor.extract(&Report::new("r1", "Rebels shelled Aleppo on Monday."))?;
+//! # Ok::<(), reportage::Error>(())
+//! ```
+
+use crate::entities::{
+    AggregationStrategy, EntityRecognizer, EntityRecognizerConfig, GazetteerRecognizer,
+    MergedRecognizer,
+};
+use crate::error::{Error, Result};
+use crate::events::EventExtractor;
+use crate::models::{tune_malloc, ModelRegistry, Task};
+use crate::sentences::SentenceSplitter;
+use crate::stance::{
+    ClassifierStanceConfig, ClassifierStanceDetector, NliStanceConfig, NliStanceDetector,
+    StanceDetection,
+};
+
+/// The registry name of the default NER model.
+pub const NER_MODEL: &str = "ner-default";
+/// The registry name of the default stance model.
+pub const STANCE_MODEL: &str = "stance-default";
+/// The registry name of the default NLI model.
+pub const NLI_MODEL: &str = "nli-default";
+
+/// Entities of `ner-default` scored below this are dropped before the gazetteer is asked
+/// (measured on the held-out sets: models/README.md, "recommended recognizer").
+pub const NER_MIN_SCORE: f32 = 0.5;
+
+/// The recommended entity recognizer: the [`GazetteerRecognizer`] first (demonyms,
+/// countries, cities, well-known organisations: exact on what it lists), then `ner-default`
+/// (word-level "first" aggregation, the way it was trained and scored) for everything else,
+/// its entities scored [`NER_MIN_SCORE`] or more. Where the two overlap the gazetteer wins.
+pub fn recognizer(registry: &ModelRegistry) -> Result<MergedRecognizer> {
+    tune_malloc();
+    let config = EntityRecognizerConfig {
+        aggregation: AggregationStrategy::First,
+        ..Default::default()
+    };
+    let model = EntityRecognizer::from_registry(registry, NER_MODEL, config)?;
+    Ok(MergedRecognizer::new()
+        .with(GazetteerRecognizer::default())
+        .with_min_score(model, NER_MIN_SCORE))
+}
+
+/// A stance detector from any registry model: task `stance` runs as a fine-tuned
+/// classifier on (target, text), task `zero-shot` as NLI with the default templates.
+pub fn stance_detector(registry: &ModelRegistry, name: &str) -> Result<Box<dyn StanceDetection>> {
+    tune_malloc();
+    let resolved = registry.resolve(name)?;
+    match resolved.spec.task {
+        Task::Stance => Ok(Box::new(ClassifierStanceDetector::new(
+            &resolved,
+            ClassifierStanceConfig::default(),
+        )?)),
+        Task::ZeroShot => Ok(Box::new(NliStanceDetector::new(
+            &resolved,
+            NliStanceConfig::default(),
+        )?)),
+        other => Err(Error::Config(format!(
+            "model `{name}` has task {other}; stance needs a `stance` or `zero-shot` model"
+        ))),
+    }
+}
+
+/// The event extractor with the recommended recognizer and the default stance model: events
+/// carry the report's stance toward each actor, read from the sentences that mention it.
+pub fn extractor(registry: &ModelRegistry) -> Result<EventExtractor> {
+    Ok(EventExtractor::builder()
+        .sentences(SentenceSplitter::new())
+        .entities(recognizer(registry)?)
+        .stance_boxed(Some(stance_detector(registry, STANCE_MODEL)?))
+        .build())
+}
