@@ -1,21 +1,47 @@
-//! Stance alone: the report's stance toward each actor its events name (or toward the
-//! targets given after the file: `cargo run --example stance -- FILE "Russia" "the UN"`).
+//! Stance toward targets, two ways.
 //!
 //! ```sh
-//! cargo run --example stance [-- FILE|- [TARGET...]]
+//! # the report's stance toward each actor its events name (or the targets given), with the
+//! # sentences it was read from
+//! cargo run --release --example stance [-- FILE|- [TARGET...]]
+//! # JSON Lines: {"id"?, "text", "target"} in, {"id", "stance", "scores"} out
+//! cargo run --release --example stance -- --jsonl [--model NAME] [--batch-size N] < pairs.jsonl
 //! ```
-//! Stance needs a model: without the `torch` feature there is none, and the example says
-//! so and lists the targets it would score.
+//!
+//! `--model` takes any registry model of task `stance` (a fine-tuned classifier, default
+//! `stance-default`) or `zero-shot` (an NLI model such as `nli-default`, scored with the
+//! default hypothesis templates). In JSON Lines mode a line that is not valid UTF-8, not
+//! JSON, or lacks `text`/`target` is reported on stderr with its number and skipped; an `id`
+//! defaults to the line number. Progress goes to stderr.
 
 mod common;
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
+use std::io::Write;
 
 use reportage::events::Report;
+use reportage::stance::{document_stance, Mentions, Target};
+use reportage::{Error, SentenceSplitter};
 
 fn main() -> reportage::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--jsonl") {
+        return jsonl(&args);
+    }
+    report(&args)
+}
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+/// The stance of one report toward targets, read from the sentences that mention each.
+fn report(args: &[String]) -> reportage::Result<()> {
     let (id, text) = common::report_from_args()?;
-    let mut targets: BTreeSet<String> = std::env::args().skip(2).collect();
+    let mut targets: BTreeSet<String> = args.iter().skip(1).cloned().collect();
     if targets.is_empty() {
         let events = common::extractor()?.extract(&Report::new(id, text.clone()))?;
         targets = events
@@ -33,12 +59,108 @@ fn main() -> reportage::Result<()> {
         }
         return Ok(());
     };
-    let pairs: Vec<(&str, &str)> = targets
-        .iter()
-        .map(|t| (text.as_str(), t.as_str()))
-        .collect();
-    for ((_, target), s) in pairs.iter().zip(detector.detect_batch(&pairs)?) {
-        println!("{:<9} {:.2}  {target}", s.stance.as_str(), s.score);
+    let splitter = SentenceSplitter::new();
+    for t in &targets {
+        let target = Target::new(t.clone());
+        match document_stance(
+            detector.as_ref(),
+            &splitter,
+            &text,
+            &target,
+            Mentions::StringMatch,
+        )? {
+            None => println!("{:<9}       {t}  (not mentioned)", "-"),
+            Some(doc) => {
+                println!("{:<9} {:.2}  {t}", doc.stance.as_str(), doc.score);
+                for e in &doc.evidence {
+                    println!(
+                        "    {:<9} {:.2}  {}",
+                        e.scores.stance.as_str(),
+                        e.scores.score,
+                        e.sentence
+                    );
+                }
+            }
+        }
     }
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct Pair {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    text: String,
+    target: String,
+}
+
+fn jsonl(args: &[String]) -> reportage::Result<()> {
+    let batch_size = match flag(args, "--batch-size") {
+        Some(n) => n
+            .parse()
+            .map_err(|_| Error::Config(format!("--batch-size {n}: not a number")))?,
+        None => 32,
+    };
+    let detector = common::stance_detector_named(
+        flag(args, "--model").as_deref().unwrap_or("stance-default"),
+    )?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // Both callbacks count: Cells, since two closures cannot hold `&mut` to one counter.
+    let (done, skipped) = (Cell::new(0usize), Cell::new(0usize));
+    reportage::jsonl::for_each_batch::<Pair, _>(
+        std::io::stdin().lock(),
+        batch_size,
+        |group| {
+            let pairs: Vec<(&str, &str)> = group
+                .iter()
+                .map(|(_, p)| (p.text.as_str(), p.target.as_str()))
+                .collect();
+            // One bad pair (an empty target) must not cost its whole batch: on failure,
+            // score one by one and skip only what fails.
+            let results = match detector.detect_batch(&pairs) {
+                Ok(r) => r.into_iter().map(Ok).collect(),
+                Err(_) => pairs
+                    .iter()
+                    .map(|&p| detector.detect(p.0, p.1))
+                    .collect::<Vec<_>>(),
+            };
+            for ((line, pair), result) in group.iter().zip(results) {
+                match result {
+                    Ok(s) => {
+                        let scores: serde_json::Map<String, serde_json::Value> = s
+                            .scores
+                            .iter()
+                            .map(|(st, p)| (st.as_str().to_string(), serde_json::json!(p)))
+                            .collect();
+                        let id = pair.id.clone().unwrap_or_else(|| serde_json::json!(line));
+                        let record = serde_json::json!({
+                            "id": id, "stance": s.stance.as_str(), "scores": scores
+                        });
+                        writeln!(out, "{record}").map_err(|e| Error::Io {
+                            path: "<stdout>".into(),
+                            source: e,
+                        })?;
+                        done.set(done.get() + 1);
+                    }
+                    Err(e) => {
+                        skipped.set(skipped.get() + 1);
+                        eprintln!("\nline {line}: skipped: {e}");
+                    }
+                }
+            }
+            eprint!("\r{} pairs, {} skipped", done.get(), skipped.get());
+            Ok(())
+        },
+        |_, e| {
+            // The error names its line already.
+            skipped.set(skipped.get() + 1);
+            eprintln!("\n{e}: skipped");
+        },
+    )?;
+    out.flush().map_err(|e| Error::Io {
+        path: "<stdout>".into(),
+        source: e,
+    })?;
+    eprintln!("\n{} pairs written, {} lines skipped", done.get(), skipped.get());
     Ok(())
 }

@@ -7,7 +7,9 @@ use tokenizers::{
     EncodeInput, Encoding, TruncationDirection, TruncationParams, TruncationStrategy,
 };
 
-use super::labels::{average_scores, classifier_scores, stance_from_label, zero_shot_scores};
+use super::labels::{
+    average_scores, classifier_scores, softmax, stance_from_label, zero_shot_scores,
+};
 use super::templates::render_template;
 use super::{check_pairs, NliLabelMap, Stance, StanceDetection, StanceScores, StanceTemplates};
 use crate::models::torch::{to_vec_f32, Batch, Loaded, SequenceClassifier};
@@ -349,6 +351,21 @@ impl ZeroShotClassifier {
     pub fn nli_logits(&self, pairs: &[(&str, &str)]) -> Result<Vec<Vec<f32>>> {
         self.runner
             .logits(pairs.iter().map(|&(p, h)| (p, h).into()).collect())
+    }
+
+    /// NLI probabilities of `(premise, hypothesis)` pairs: a softmax over the model's labels,
+    /// in [`model_labels`](Self::model_labels) order (what `TextClassificationPipeline`
+    /// returns with `top_k=None`). Fails on an empty premise or hypothesis.
+    pub fn nli_probabilities(&self, pairs: &[(&str, &str)]) -> Result<Vec<Vec<f32>>> {
+        for (premise, hypothesis) in pairs {
+            if premise.trim().is_empty() {
+                return Err(Error::EmptyInput("NLI premise"));
+            }
+            if hypothesis.trim().is_empty() {
+                return Err(Error::EmptyInput("NLI hypothesis"));
+            }
+        }
+        Ok(self.nli_logits(pairs)?.iter().map(|l| softmax(l)).collect())
     }
 }
 
