@@ -832,8 +832,9 @@ fn render<D, Q: Quality>(header: &str, o: &Output<D, Q>) -> String {
         r.quality.write_text(&mut s);
         let speed = match &r.speed {
             Some(l) => format!(
-                "{} items in {:.3} s = {:.1} items/s; batch latency p50 {}, p95 {}",
+                "{} items ({} round(s)) in {:.3} s = {:.1} items/s; batch latency p50 {}, p95 {}",
                 l.items,
+                r.rounds_items_per_second.len(),
                 l.seconds,
                 l.items_per_second,
                 ms(l.p50_ms),
@@ -968,7 +969,7 @@ impl Quality for NerQuality {
         if self.dropped_overlapping > 0 {
             let _ = writeln!(
                 out,
-                "dropped: {} predictions overlapping an earlier one",
+                "dropped: {} predictions that share a token with an earlier one (or cover none)",
                 self.dropped_overlapping
             );
         }
@@ -1022,9 +1023,7 @@ fn ner(args: &Args, out: &mut dyn Write) -> Result<()> {
         }
         loaded.push(l);
     }
-    if args.registry.is_some() && subjects.contains(&Subject::Recommended) {
-        notes.push("the recommended preset reads the default registry, not --registry".into());
-    }
+    notes.extend(preset_notes(args, &subjects));
     let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
     let measured = bench(loaded, texts.len(), &settings(args), |r, range| {
         r.recognize_batch(&texts[range])
@@ -1093,6 +1092,20 @@ fn ner(args: &Args, out: &mut dyn Write) -> Result<()> {
         notes,
     };
     finish(args, out, prepared, measured, quality)
+}
+
+/// What the examples' preset does not take from the command line.
+fn preset_notes(args: &Args, subjects: &[Subject]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if subjects.contains(&Subject::Recommended) {
+        if args.registry.is_some() {
+            notes.push("the recommended preset reads the default registry, not --registry".into());
+        }
+        if args.device != DeviceSpec::Cpu {
+            notes.push("the recommended preset runs on the CPU whatever --device says".into());
+        }
+    }
+    notes
 }
 
 /// Warnings about a model's labels against the gold types: gold types no model label
@@ -1644,7 +1657,7 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
     let prepared = Prepared {
         header,
         data,
-        notes: Vec::new(),
+        notes: preset_notes(args, &args.subjects()?),
     };
     finish(args, out, prepared, measured, quality)
 }
