@@ -11,6 +11,10 @@
 //! that runs models should; `REPORTAGE_BENCH_MALLOC=default` leaves glibc's defaults, to
 //! measure what the tuning is worth.
 //!
+//! `REPORTAGE_BENCH_INPUTS=FILE` replaces the 32 sentences with the lines of FILE (e.g. CoNLL
+//! dev sentences written by `benches/conll_sentences.py`, not committed: Reuters text);
+//! `REPORTAGE_BENCH_MODELS=ner-default` benches only the models named (comma-separated).
+//!
 //! The Python peer, `benches/entities_hf.py`, runs `transformers`' pipeline on the same
 //! weights and inputs. Run both: `cargo bench --bench entities && .venv/bin/python benches/entities_hf.py`.
 
@@ -25,6 +29,14 @@ const INPUTS: &str = include_str!("entities_inputs.txt");
 const BATCH_SIZES: [usize; 3] = [1, 8, 32];
 
 fn models() -> Vec<(String, ModelRegistry)> {
+    let mut out = models_available();
+    if let Ok(only) = std::env::var("REPORTAGE_BENCH_MODELS") {
+        out.retain(|(name, _)| only.split(',').any(|o| o == name));
+    }
+    out
+}
+
+fn models_available() -> Vec<(String, ModelRegistry)> {
     let mut out = Vec::new();
     let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cache/bench-models.toml");
     match ModelRegistry::from_file(&bench) {
@@ -56,7 +68,11 @@ fn malloc_choice() -> &'static str {
 
 fn bench(c: &mut Criterion) {
     let malloc = malloc_choice();
-    let sentences: Vec<&str> = INPUTS.lines().filter(|l| !l.trim().is_empty()).collect();
+    let inputs = match std::env::var("REPORTAGE_BENCH_INPUTS") {
+        Ok(path) => std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
+        Err(_) => INPUTS.to_string(),
+    };
+    let sentences: Vec<&str> = inputs.lines().filter(|l| !l.trim().is_empty()).collect();
     let device = match std::env::var("REPORTAGE_BENCH_DEVICE").as_deref() {
         Ok("cuda") => Device::Cuda(0),
         _ => Device::Cpu,

@@ -10,6 +10,7 @@ alternates this script with the Rust bench. Run from the repository root:
     .venv/bin/python benches/entities_hf.py [--device cpu|cuda] [--model DIR] [--runs N]
 """
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -25,7 +26,9 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    sentences = [l for l in (ROOT / "benches/entities_inputs.txt").read_text().splitlines() if l.strip()]
+    # REPORTAGE_BENCH_INPUTS: the same file benches/entities.rs reads instead of the 32 sentences.
+    inputs = Path(os.environ.get("REPORTAGE_BENCH_INPUTS", ROOT / "benches/entities_inputs.txt"))
+    sentences = [l for l in inputs.read_text().splitlines() if l.strip()]
     model = AutoModelForTokenClassification.from_pretrained(args.model)
     tok = AutoTokenizer.from_pretrained(args.model)
     pipe = pipeline("token-classification", model=model, tokenizer=tok, aggregation_strategy="first",

@@ -7,8 +7,14 @@
 //! single-label scoring, CPU.
 //!
 //! Models: `nli-bert-base-random` (BERT-base sizes, random weights; generate with
-//! `.venv/bin/python scripts/fixtures/nli.py --bench`, into git-ignored models/cache/) and
-//! the committed tiny fixture `nli-bert-tiny` (shows fixed per-call overhead).
+//! `.venv/bin/python scripts/fixtures/nli.py --bench`, into git-ignored models/cache/),
+//! the committed tiny fixture `nli-bert-tiny` (shows fixed per-call overhead), and the real
+//! default `nli-default` when set-up has built it.
+//!
+//! A second group, `stance-classifier/stance-default`, runs the fine-tuned classifier
+//! (`ClassifierStanceDetector`, one (target, text) pair per sentence) at batch 1 and 32:
+//! sentence-target pairs per second, against `benches/stance_hf.py --classifier`.
+//! `REPORTAGE_BENCH_MODELS=stance-default,nli-default` keeps only the models named.
 //!
 //! Run: `cargo bench --bench stance`
 
@@ -17,7 +23,8 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use reportage::models::ModelRegistry;
 use reportage::stance::{
-    NliStanceConfig, NliStanceDetector, Stance, StanceDetection, StanceTemplates,
+    ClassifierStanceConfig, ClassifierStanceDetector, NliStanceConfig, NliStanceDetector, Stance,
+    StanceDetection, StanceTemplates,
 };
 
 const TARGET: &str = "the ceasefire";
@@ -44,7 +51,12 @@ fn detector(registry: &Path, name: &str, batch_size: usize) -> Option<NliStanceD
     Some(NliStanceDetector::new(&model, config).expect("model loads"))
 }
 
+fn wanted(name: &str) -> bool {
+    std::env::var("REPORTAGE_BENCH_MODELS").map_or(true, |only| only.split(',').any(|o| o == name))
+}
+
 fn bench(c: &mut Criterion) {
+    reportage::models::tune_malloc();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("benches/stance_sentences.txt")).unwrap();
     let pairs: Vec<(&str, &str)> = text.lines().map(|s| (s, TARGET)).collect();
@@ -54,8 +66,9 @@ fn bench(c: &mut Criterion) {
             "nli-bert-base-random",
         ),
         (root.join("tests/fixtures/models.toml"), "nli-bert-tiny"),
+        (root.join("models.toml"), "nli-default"),
     ];
-    for (registry, name) in &models {
+    for (registry, name) in models.iter().filter(|(_, n)| wanted(n)) {
         let mut group = c.benchmark_group(format!("stance/{name}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(pairs.len() as u64));
@@ -69,6 +82,33 @@ fn bench(c: &mut Criterion) {
         }
         group.finish();
     }
+    if wanted("stance-default") {
+        classifier(c, &root.join("models.toml"), "stance-default", &pairs);
+    }
+}
+
+fn classifier(c: &mut Criterion, registry: &Path, name: &str, pairs: &[(&str, &str)]) {
+    let model = match ModelRegistry::from_file(registry).and_then(|r| r.resolve(name)) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("skipping {name}: {e} (run scripts/setup.sh)");
+            return;
+        }
+    };
+    let mut group = c.benchmark_group(format!("stance-classifier/{name}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(pairs.len() as u64));
+    for batch_size in [1, 32] {
+        let config = ClassifierStanceConfig {
+            batch_size,
+            ..ClassifierStanceConfig::default()
+        };
+        let d = ClassifierStanceDetector::new(&model, config).expect("model loads");
+        group.bench_with_input(BenchmarkId::new("batch", batch_size), pairs, |b, p| {
+            b.iter(|| d.detect_batch(p).unwrap())
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

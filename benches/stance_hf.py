@@ -25,14 +25,46 @@ from transformers import AutoModelForSequenceClassification, PreTrainedTokenizer
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = "the ceasefire"
 TEMPLATES = ["The author supports {target}.", "The author opposes {target}.", "The author is neutral about {target}."]
-MODELS = [ROOT / "models/cache/nli-bert-base-random", ROOT / "tests/fixtures/nli-bert-tiny"]
+MODELS = [ROOT / "models/cache/nli-bert-base-random", ROOT / "tests/fixtures/nli-bert-tiny",
+          ROOT / "models/nli-default"]
+CLASSIFIER = ROOT / "models/stance-default"
+
+
+def timed(run, repeats):
+    run()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), min(times)
+
+
+def classifier(sentences, repeats):
+    """stance-default through TextClassificationPipeline: one (target, text) pair per
+    sentence, softmax over the labels, as the crate's ClassifierStanceDetector."""
+    model = AutoModelForSequenceClassification.from_pretrained(CLASSIFIER).eval()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(CLASSIFIER / "tokenizer.json"),
+                                        pad_token="[PAD]", model_max_length=512)
+    inputs = [{"text": TARGET, "text_pair": s} for s in sentences]
+    for batch_size in [1, 32]:
+        tc = pipeline("text-classification", model=model, tokenizer=tokenizer, device=-1,
+                      batch_size=batch_size, top_k=None)
+        med, best = timed(lambda: tc(inputs), repeats)
+        print(f"stance-default (classifier) batch {batch_size:2d}: median {med * 1e3:8.1f} ms, "
+              f"min {best * 1e3:8.1f} ms, {len(sentences) / med:8.1f} pairs/s")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=10)
+    ap.add_argument("--classifier", action="store_true",
+                    help="only the fine-tuned stance-default classifier")
     args = ap.parse_args()
     sentences = (ROOT / "benches/stance_sentences.txt").read_text().splitlines()
+    if args.classifier:
+        classifier(sentences, args.repeats)
+        return
     hypotheses = [t.replace("{target}", TARGET) for t in TEMPLATES]
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, {len(sentences)} pairs")
     for model_dir in MODELS:

@@ -100,7 +100,11 @@ fn main() -> reportage::Result<()> {
         },
     )?;
     out.flush().map_err(io)?;
-    eprintln!("\n{} pairs written, {} lines skipped", done.get(), skipped.get());
+    eprintln!(
+        "\n{} pairs written, {} lines skipped",
+        done.get(),
+        skipped.get()
+    );
     Ok(())
 }
 

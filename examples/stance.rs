@@ -161,6 +161,10 @@ fn jsonl(args: &[String]) -> reportage::Result<()> {
         path: "<stdout>".into(),
         source: e,
     })?;
-    eprintln!("\n{} pairs written, {} lines skipped", done.get(), skipped.get());
+    eprintln!(
+        "\n{} pairs written, {} lines skipped",
+        done.get(),
+        skipped.get()
+    );
     Ok(())
 }

@@ -238,11 +238,13 @@ def zero_shot(nli_dir, dev, args):
         model.eval()
         logits = []
         with torch.no_grad():
-            enc = tok([a for a, _ in pairs], [b for _, b in pairs], truncation="only_first",
-                      max_length=args.max_length, padding=True, return_tensors="pt")
+            # Padded per chunk of 64, not to the longest pair of the whole set.
             for i in range(0, len(pairs), 64):
-                sl = {k: v[i:i + 64].to(args.device) for k, v in enc.items()}
-                logits += model(**sl).logits[:, ent].cpu().tolist()
+                chunk = pairs[i:i + 64]
+                enc = tok([a for a, _ in chunk], [b for _, b in chunk], truncation="only_first",
+                          max_length=args.max_length, padding=True, return_tensors="pt")
+                enc = {k: v.to(args.device) for k, v in enc.items()}
+                logits += model(**enc).logits[:, ent].cpu().tolist()
         pred = []
         for r in range(len(rows)):
             base = r * 6

@@ -74,6 +74,9 @@ fn a_corrupt_default_model_copy_is_refused_with_the_file_named() {
     );
     let copy = ModelRegistry::from_toml_str(&toml, "/").unwrap();
     let err = copy.resolve("copy").unwrap_err().to_string();
-    assert!(err.contains("checksum") && err.contains("model.safetensors"), "{err}");
+    assert!(
+        err.contains("checksum") && err.contains("model.safetensors"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -208,7 +208,10 @@ fn gazetteer_and_model_combinations_on_the_same_gold() {
     let model = || model_with(AggregationStrategy::First);
     let model_alone = score(&gold, &model());
     print_table("ner-default alone", &model_alone);
-    print_table("gazetteer alone", &score(&gold, &GazetteerRecognizer::default()));
+    print_table(
+        "gazetteer alone",
+        &score(&gold, &GazetteerRecognizer::default()),
+    );
     let mut best = ("", 0.0);
     for floor in [0.0, 0.5, 0.9] {
         let gaz_first = MergedRecognizer::new()
@@ -221,7 +224,10 @@ fn gazetteer_and_model_combinations_on_the_same_gold() {
             .with(GazetteerRecognizer::default());
         let m = score(&gold, &model_first);
         print_table(&format!("model>={floor}, then gazetteer"), &m);
-        for (name, f1) in [("gazetteer first", s["micro"].f1()), ("model first", m["micro"].f1())] {
+        for (name, f1) in [
+            ("gazetteer first", s["micro"].f1()),
+            ("model first", m["micro"].f1()),
+        ] {
             if f1 > best.1 {
                 best = (name, f1);
             }

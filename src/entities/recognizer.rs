@@ -490,7 +490,9 @@ mod tests {
             let head = text[..s]
                 .char_indices()
                 .rev()
-                .take_while(|&(_, c)| c.is_alphanumeric() && piece.starts_with(char::is_alphanumeric))
+                .take_while(|&(_, c)| {
+                    c.is_alphanumeric() && piece.starts_with(char::is_alphanumeric)
+                })
                 .last()
                 .map_or(s, |(i, _)| i);
             let expected = u32::from(text[head..].starts_with(char::is_uppercase));

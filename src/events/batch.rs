@@ -117,9 +117,12 @@ mod tests {
 
     #[test]
     fn a_line_that_is_not_utf8_is_skipped_and_later_lines_still_run() {
-        let mut input = b"{\"id\": \"a\", \"text\": \"Rebels attacked Syrian troops near Idlib.\"}\n".to_vec();
+        let mut input =
+            b"{\"id\": \"a\", \"text\": \"Rebels attacked Syrian troops near Idlib.\"}\n".to_vec();
         input.extend_from_slice(b"{\"id\": \"latin1\", \"text\": \"Caf\xe9 shelled in Homs.\"}\n");
-        input.extend_from_slice(b"{\"id\": \"c\", \"text\": \"Police fired tear gas at protesters in Cairo.\"}\n");
+        input.extend_from_slice(
+            b"{\"id\": \"c\", \"text\": \"Police fired tear gas at protesters in Cairo.\"}\n",
+        );
         let mut out = Vec::new();
         let mut skipped = Vec::new();
         let stats = run_json_lines(&EventExtractor::default(), &input[..], &mut out, |n, o| {
@@ -135,7 +138,11 @@ mod tests {
         let mut ids: Vec<String> = String::from_utf8(out)
             .unwrap()
             .lines()
-            .map(|l| serde_json::from_str::<super::super::Event>(l).unwrap().report_id)
+            .map(|l| {
+                serde_json::from_str::<super::super::Event>(l)
+                    .unwrap()
+                    .report_id
+            })
             .collect();
         ids.dedup();
         assert_eq!(ids, ["a", "c"]);

@@ -623,13 +623,21 @@ mod tests {
             .find(|e| e.event_type == crate::events::EventType::Accuse)
             .unwrap();
         let st = accuse.stances.as_ref().unwrap();
-        let rebels = st.iter().find(|s| s.actor == "Rebels").expect("stance toward Rebels");
+        let rebels = st
+            .iter()
+            .find(|s| s.actor == "Rebels")
+            .expect("stance toward Rebels");
         // Read from the two sentences that mention the actor, each kept as evidence with
         // its own stance; never from the whole report.
         assert_eq!(rebels.evidence.len(), 2, "{rebels:?}");
-        assert!(rebels.evidence.iter().all(|e| e.sentence.contains("Rebels")));
+        assert!(rebels
+            .evidence
+            .iter()
+            .all(|e| e.sentence.contains("Rebels")));
         let condemned = &rebels.evidence[1];
-        assert!(condemned.sentence.starts_with("The European Union condemned Rebels"));
+        assert!(condemned
+            .sentence
+            .starts_with("The European Union condemned Rebels"));
         assert_eq!(condemned.scores.stance, Stance::Against);
         assert_eq!(&TEXT[condemned.span.range()], condemned.sentence);
         assert_eq!(rebels.evidence[0].scores.stance, Stance::Neutral);
