@@ -10,11 +10,10 @@
 //! JSON, or lacks `premise`/`hypothesis` (or has an empty one) is reported on stderr with
 //! its number and skipped; an `id` defaults to the line number. Progress goes to stderr.
 
+mod common;
+
 #[cfg(feature = "torch")]
 fn main() -> reportage::Result<()> {
-    use std::cell::Cell;
-    use std::io::Write;
-
     use reportage::stance::ZeroShotClassifier;
     use reportage::{Device, Error, ModelRegistry};
 
@@ -44,68 +43,31 @@ fn main() -> reportage::Result<()> {
     let model = ZeroShotClassifier::new(&registry.resolve(&name)?, Device::Cpu)?
         .with_batch_size(batch_size)?;
     let labels = model.model_labels().to_vec();
-    let io = |e: std::io::Error| Error::Io {
-        path: "<stdout>".into(),
-        source: e,
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let (done, skipped) = (Cell::new(0usize), Cell::new(0usize));
-    reportage::jsonl::for_each_batch::<Pair, _>(
-        std::io::stdin().lock(),
+    common::score_json_lines::<Pair>(
         batch_size,
-        |group| {
-            let pairs: Vec<(&str, &str)> = group
+        |pairs| {
+            let pairs: Vec<(&str, &str)> = pairs
                 .iter()
-                .map(|(_, p)| (p.premise.as_str(), p.hypothesis.as_str()))
+                .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
                 .collect();
-            // An empty premise fails its batch; then score one by one and skip only it.
-            let results = match model.nli_probabilities(&pairs) {
-                Ok(r) => r.into_iter().map(Ok).collect(),
-                Err(_) => pairs
-                    .iter()
-                    .map(|&p| model.nli_probabilities(&[p]).map(|mut v| v.remove(0)))
-                    .collect::<Vec<_>>(),
-            };
-            for ((line, pair), result) in group.iter().zip(results) {
-                match result {
-                    Ok(probs) => {
-                        let best = (0..probs.len())
-                            .max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
-                            .unwrap_or(0);
-                        let scores: serde_json::Map<String, serde_json::Value> = labels
-                            .iter()
-                            .zip(&probs)
-                            .map(|(l, p)| (l.clone(), serde_json::json!(p)))
-                            .collect();
-                        let id = pair.id.clone().unwrap_or_else(|| serde_json::json!(line));
-                        let record = serde_json::json!({
-                            "id": id, "label": labels[best], "scores": scores
-                        });
-                        writeln!(out, "{record}").map_err(io)?;
-                        done.set(done.get() + 1);
-                    }
-                    Err(e) => {
-                        skipped.set(skipped.get() + 1);
-                        eprintln!("\nline {line}: skipped: {e}");
-                    }
-                }
-            }
-            eprint!("\r{} pairs, {} skipped", done.get(), skipped.get());
-            Ok(())
+            Ok(model
+                .nli_probabilities(&pairs)?
+                .into_iter()
+                .map(|probs| {
+                    let best = (0..probs.len())
+                        .max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
+                        .unwrap_or(0);
+                    let scores: serde_json::Map<String, serde_json::Value> = labels
+                        .iter()
+                        .zip(&probs)
+                        .map(|(l, p)| (l.clone(), serde_json::json!(p)))
+                        .collect();
+                    serde_json::json!({ "label": labels[best], "scores": scores })
+                })
+                .collect())
         },
-        |_, e| {
-            // The error names its line already.
-            skipped.set(skipped.get() + 1);
-            eprintln!("\n{e}: skipped");
-        },
-    )?;
-    out.flush().map_err(io)?;
-    eprintln!(
-        "\n{} pairs written, {} lines skipped",
-        done.get(),
-        skipped.get()
-    );
-    Ok(())
+        |p| p.id.clone(),
+    )
 }
 
 #[cfg(not(feature = "torch"))]

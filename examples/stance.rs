@@ -16,9 +16,7 @@
 
 mod common;
 
-use std::cell::Cell;
 use std::collections::BTreeSet;
-use std::io::Write;
 
 use reportage::events::Report;
 use reportage::stance::{document_stance, Mentions, Target};
@@ -104,67 +102,26 @@ fn jsonl(args: &[String]) -> reportage::Result<()> {
     let detector = common::stance_detector_named(
         flag(args, "--model").as_deref().unwrap_or("stance-default"),
     )?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    // Both callbacks count: Cells, since two closures cannot hold `&mut` to one counter.
-    let (done, skipped) = (Cell::new(0usize), Cell::new(0usize));
-    reportage::jsonl::for_each_batch::<Pair, _>(
-        std::io::stdin().lock(),
+    common::score_json_lines::<Pair>(
         batch_size,
-        |group| {
-            let pairs: Vec<(&str, &str)> = group
+        |pairs| {
+            let pairs: Vec<(&str, &str)> = pairs
                 .iter()
-                .map(|(_, p)| (p.text.as_str(), p.target.as_str()))
+                .map(|p| (p.text.as_str(), p.target.as_str()))
                 .collect();
-            // One bad pair (an empty target) must not cost its whole batch: on failure,
-            // score one by one and skip only what fails.
-            let results = match detector.detect_batch(&pairs) {
-                Ok(r) => r.into_iter().map(Ok).collect(),
-                Err(_) => pairs
-                    .iter()
-                    .map(|&p| detector.detect(p.0, p.1))
-                    .collect::<Vec<_>>(),
-            };
-            for ((line, pair), result) in group.iter().zip(results) {
-                match result {
-                    Ok(s) => {
-                        let scores: serde_json::Map<String, serde_json::Value> = s
-                            .scores
-                            .iter()
-                            .map(|(st, p)| (st.as_str().to_string(), serde_json::json!(p)))
-                            .collect();
-                        let id = pair.id.clone().unwrap_or_else(|| serde_json::json!(line));
-                        let record = serde_json::json!({
-                            "id": id, "stance": s.stance.as_str(), "scores": scores
-                        });
-                        writeln!(out, "{record}").map_err(|e| Error::Io {
-                            path: "<stdout>".into(),
-                            source: e,
-                        })?;
-                        done.set(done.get() + 1);
-                    }
-                    Err(e) => {
-                        skipped.set(skipped.get() + 1);
-                        eprintln!("\nline {line}: skipped: {e}");
-                    }
-                }
-            }
-            eprint!("\r{} pairs, {} skipped", done.get(), skipped.get());
-            Ok(())
+            Ok(detector
+                .detect_batch(&pairs)?
+                .into_iter()
+                .map(|s| {
+                    let scores: serde_json::Map<String, serde_json::Value> = s
+                        .scores
+                        .iter()
+                        .map(|(st, p)| (st.as_str().to_string(), serde_json::json!(p)))
+                        .collect();
+                    serde_json::json!({ "stance": s.stance.as_str(), "scores": scores })
+                })
+                .collect())
         },
-        |_, e| {
-            // The error names its line already.
-            skipped.set(skipped.get() + 1);
-            eprintln!("\n{e}: skipped");
-        },
-    )?;
-    out.flush().map_err(|e| Error::Io {
-        path: "<stdout>".into(),
-        source: e,
-    })?;
-    eprintln!(
-        "\n{} pairs written, {} lines skipped",
-        done.get(),
-        skipped.get()
-    );
-    Ok(())
+        |p| p.id.clone(),
+    )
 }

@@ -95,3 +95,72 @@ pub fn extractor() -> Result<EventExtractor> {
         .stance_boxed(stance_detector()?)
         .build())
 }
+
+/// The JSON Lines loop of the scoring examples (`stance --jsonl`, `nli`): records `T` in,
+/// one JSON object per good record out (what `score` returns, plus `"id"`: the record's own
+/// or its line number), progress on stderr. A line that is not a record is reported and
+/// skipped; so is a record its model rejects: when a batch fails, its records are scored
+/// one by one, so one bad pair (an empty target) does not cost the rest of its batch.
+pub fn score_json_lines<T: serde::de::DeserializeOwned>(
+    batch_size: usize,
+    score: impl Fn(&[&T]) -> Result<Vec<serde_json::Value>>,
+    id: impl Fn(&T) -> Option<serde_json::Value>,
+) -> Result<()> {
+    use std::cell::Cell;
+    use std::io::Write;
+    let io = |e: std::io::Error| reportage::Error::Io {
+        path: "<stdout>".into(),
+        source: e,
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // Both callbacks count: Cells, since two closures cannot hold `&mut` to one counter.
+    let (done, skipped) = (Cell::new(0usize), Cell::new(0usize));
+    reportage::jsonl::for_each_batch::<T, _>(
+        std::io::stdin().lock(),
+        batch_size,
+        |group| {
+            let items: Vec<&T> = group.iter().map(|(_, t)| t).collect();
+            let results: Vec<Result<serde_json::Value>> = match score(&items) {
+                Ok(r) => r.into_iter().map(Ok).collect(),
+                Err(_) => items
+                    .iter()
+                    .map(|&t| {
+                        score(&[t])?.pop().ok_or_else(|| {
+                            reportage::Error::Config("the model returned no result".into())
+                        })
+                    })
+                    .collect(),
+            };
+            for ((line, item), result) in group.iter().zip(results) {
+                match result {
+                    Ok(mut record) => {
+                        let id = id(item).unwrap_or_else(|| serde_json::json!(line));
+                        if let Some(fields) = record.as_object_mut() {
+                            fields.insert("id".into(), id);
+                        }
+                        writeln!(out, "{record}").map_err(io)?;
+                        done.set(done.get() + 1);
+                    }
+                    Err(e) => {
+                        skipped.set(skipped.get() + 1);
+                        eprintln!("\nline {line}: skipped: {e}");
+                    }
+                }
+            }
+            eprint!("\r{} records, {} skipped", done.get(), skipped.get());
+            Ok(())
+        },
+        |_, e| {
+            // The error names its line already.
+            skipped.set(skipped.get() + 1);
+            eprintln!("\n{e}: skipped");
+        },
+    )?;
+    out.flush().map_err(io)?;
+    eprintln!(
+        "\n{} records written, {} lines skipped",
+        done.get(),
+        skipped.get()
+    );
+    Ok(())
+}
