@@ -36,8 +36,9 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::{hf_group_label, hf_tag, parse_label, Tag};
 use super::{Entity, EntityKind, LabelScheme};
-use crate::span::CharIndex;
-use crate::{Error, Result, Span};
+use crate::text::span::CharIndex;
+use crate::text::Span;
+use crate::{Error, Result};
 
 /// How sub-word predictions become entities; the names and behaviour of `transformers`'
 /// `aggregation_strategy`.

@@ -6,9 +6,10 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Entity, EntityKind, EntityRecognition};
-use crate::events::text::{tokenize, Token};
-use crate::span::CharIndex;
-use crate::{Error, Result, Span};
+use crate::text::span::CharIndex;
+use crate::text::tokens::{tokenize, Token};
+use crate::text::Span;
+use crate::{Error, Result};
 
 /// The bundled hand-written gazetteer, `data/gazetteer.toml`.
 pub const DEFAULT_GAZETTEER: &str = include_str!("../../data/gazetteer.toml");

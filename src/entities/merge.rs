@@ -79,8 +79,8 @@ impl EntityRecognition for MergedRecognizer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::{CharSpan, Span};
-    use crate::EntityKind;
+    use crate::entities::EntityKind;
+    use crate::text::span::{CharSpan, Span};
 
     struct Fixed(Vec<(usize, usize, &'static str)>);
 

@@ -23,7 +23,8 @@ pub use recognizer::{EntityRecognizer, EntityRecognizerConfig};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{span::CharSpan, Result, Span};
+use crate::text::{CharSpan, Span};
+use crate::Result;
 
 /// One entity found in a text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,8 +15,9 @@ use super::{Entity, EntityRecognition, LabelScheme};
 use crate::models::torch::{to_vec_f32, Batch, Loaded, TokenClassifier};
 use crate::models::{Architecture, ModelRegistry, ResolvedModel};
 use crate::sentences::{SentenceSegmentation, SentenceSplitter};
-use crate::span::CharIndex;
-use crate::{Error, Result, Span};
+use crate::text::span::CharIndex;
+use crate::text::Span;
+use crate::{Error, Result};
 
 /// How an [`EntityRecognizer`] runs. `Default` gives `first` aggregation, automatic label
 /// scheme, `transformers`' word boundaries, batches of 8, the CPU, the registry's maximum

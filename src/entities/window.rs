@@ -93,7 +93,7 @@ pub fn shift(entities: &mut [RawEntity], offset: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Span;
+    use crate::text::Span;
 
     fn e(s: usize, end: usize, score: f32) -> RawEntity {
         RawEntity {

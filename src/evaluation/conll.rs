@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use super::sequence::{first_violation, TagScheme, TokenTag};
 use super::{data_error, read_text};
-use crate::{Result, Span};
+use crate::text::Span;
+use crate::Result;
 
 /// How to read a CoNLL file. `Default`: detect the scheme, reject sequences that break
 /// it, tag in the last column.

@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use super::Scores;
 use crate::entities::{EntityKind, Tag};
-use crate::{Error, Result, Span};
+use crate::text::Span;
+use crate::{Error, Result};
 
 /// How tags mark entity boundaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -9,11 +9,12 @@ use super::roles::{analyse, Draft};
 use super::time::find_times;
 use super::types::{ActorStance, Event, Evidence, Report};
 use crate::entities::GazetteerRecognizer;
+use crate::entities::{Entity, EntityRecognition};
+use crate::sentences::{SentenceSegmentation, SentenceSplitter};
+use crate::stance::StanceDetection;
 use crate::stance::{document_stance, string_mentions, Mentions, Target};
-use crate::{
-    Entity, EntityRecognition, Error, Result, SentenceSegmentation, SentenceSplitter, Span,
-    StanceDetection,
-};
+use crate::text::Span;
+use crate::{Error, Result};
 
 /// A model-based event-type classifier that can confirm or veto lexicon triggers.
 ///
@@ -539,7 +540,7 @@ impl std::fmt::Debug for EventExtractor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Stance, StanceScores};
+    use crate::stance::{Stance, StanceScores};
 
     /// Stance by rule: against whatever the sentence "condemned", neutral otherwise.
     struct FakeStance;
@@ -589,7 +590,7 @@ mod tests {
                 .iter()
                 .map(|t| {
                     vec![Entity {
-                        kind: crate::EntityKind::Organization,
+                        kind: crate::entities::EntityKind::Organization,
                         text: "x".into(),
                         span: Span::new(t.len(), t.len() + 5),
                         char_span: Default::default(),

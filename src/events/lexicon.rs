@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::text::{stem, Token};
 use super::types::EventType;
+use crate::text::tokens::{stem, Token};
 use crate::{Error, Result};
 
 /// The default trigger lexicon, `data/plover_triggers.toml`.
@@ -402,8 +402,8 @@ pub(crate) fn phrase_ending_at(list: &[String], toks: &[Token], end: usize) -> O
 
 #[cfg(test)]
 mod tests {
-    use super::super::text::tokenize;
     use super::*;
+    use crate::text::tokens::tokenize;
 
     fn found(text: &str) -> Vec<(EventType, Option<String>, String)> {
         let lex = TriggerLexicon::default();

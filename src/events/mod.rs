@@ -16,10 +16,11 @@ mod batch;
 mod extract;
 mod lexicon;
 mod roles;
-pub(crate) mod text;
 mod time;
 mod types;
 
+/// Kept here for callers that found the stemmer under `events`; it lives in [`crate::text`].
+pub use crate::text::stem;
 pub use batch::{run_json_lines, BatchStats, LineOutcome};
 pub use extract::{
     event_id, refine_sentences, EventExtractor, EventExtractorBuilder, EventTypeClassifier,
@@ -29,7 +30,6 @@ pub use lexicon::{
     ActorWords, ClauseWords, ModalityWords, PatternWords, RoleRules, TriggerLexicon, TypeInfo,
     VoiceWords, DEFAULT_ROLES, DEFAULT_TRIGGERS,
 };
-pub use text::stem;
 pub use time::Date;
 pub use types::{
     to_json, to_json_lines, write_json_lines, Actor, ActorStance, Event, EventType, Evidence,

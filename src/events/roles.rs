@@ -5,9 +5,10 @@
 //! trigger lexicon; it never looks beyond the sentence (no coreference).
 
 use super::lexicon::{phrase_at, phrase_ending_at, RoleRules, TriggerHit, TriggerLexicon};
-use super::text::{tokenize, Token};
 use super::types::{Actor, EventType, Place, Role, Trigger};
-use crate::{Entity, EntityKind, Span};
+use crate::entities::{Entity, EntityKind};
+use crate::text::tokens::{tokenize, Token};
+use crate::text::Span;
 
 /// An actor or place mention, in token indices of the sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -835,8 +836,8 @@ impl<'a> Analysis<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entities::EntityRecognition;
     use crate::entities::GazetteerRecognizer;
-    use crate::EntityRecognition;
 
     /// One line per draft: `TYPE[/mode] src=a+b tgt=.. sup=.. loc=..`.
     fn show(s: &str) -> Vec<String> {

@@ -8,9 +8,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::text::Token;
 use super::types::TimeExpr;
-use crate::{Error, Result, Span};
+use crate::text::tokens::Token;
+use crate::text::Span;
+use crate::{Error, Result};
 
 /// A calendar day, written and parsed as `YYYY-MM-DD` (a trailing `THH:MM...` is ignored).
 ///
@@ -348,8 +349,8 @@ fn resolve_day(year: Option<i32>, month: u32, day: u32, report: Option<Date>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::super::text::tokenize;
     use super::*;
+    use crate::text::tokens::tokenize;
 
     fn times(text: &str, date: &str) -> Vec<(String, Option<String>)> {
         let toks = tokenize(text, 0);

@@ -6,8 +6,11 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::time::Date;
+use crate::entities::EntityKind;
 use crate::stance::Evidence as StanceEvidence;
-use crate::{EntityKind, Error, Result, Span, Stance};
+use crate::stance::Stance;
+use crate::text::Span;
+use crate::{Error, Result};
 
 /// The sixteen PLOVER event types (as used by POLECAT), serialised upper-case.
 ///

@@ -43,8 +43,9 @@ use std::sync::{Arc, OnceLock};
 
 pub use lexicon::AbbreviationKind;
 
-use crate::span::CharIndex;
-use crate::{CharSpan, Error, Result, Span};
+use crate::text::span::CharIndex;
+use crate::text::{CharSpan, Span};
+use crate::{Error, Result};
 use lexicon::Lexicon;
 
 /// One sentence: a slice of the input and where it lies.

@@ -5,7 +5,7 @@
 
 use super::lexicon::{AbbreviationKind, Lexicon, MAX_WORD};
 use super::NewlineMode;
-use crate::Span;
+use crate::text::Span;
 
 /// Bytes the scan stops at. Non-ASCII: only lead bytes of characters we handle
 /// (U+0085, U+0589, U+061F, U+06D4, U+0964/5, U+104B, U+1362, U+2022-U+2029, U+203C-U+2049,

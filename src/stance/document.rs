@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::{Stance, StanceDetection, StanceScores};
 use crate::entities::Entity;
 use crate::sentences::SentenceSegmentation;
-use crate::{Error, Result, Span};
+use crate::text::Span;
+use crate::{Error, Result};
 
 /// What stance is sought toward: a name (passed to the detector) and other names that count
 /// as mentions in the text.

@@ -1,6 +1,6 @@
 //! Word tokens with byte spans, and the crude stemmer that makes trigger matching lemma-ish.
 
-use crate::Span;
+use crate::text::Span;
 
 /// One token of a sentence: a word, a possessive `'s`, or a single punctuation character.
 #[derive(Debug, Clone, PartialEq, Eq)]
