@@ -10,7 +10,7 @@ use super::time::find_times;
 use super::types::{ActorStance, Event, Evidence, Report};
 use crate::entities::GazetteerRecognizer;
 use crate::entities::{Entity, EntityRecognition};
-use crate::sentences::{SentenceSegmentation, SentenceSplitter};
+use crate::sentences::{cut_long, SentenceSegmentation, SentenceSplitter};
 use crate::stance::StanceDetection;
 use crate::stance::{document_stance, string_mentions, Mentions, Target};
 use crate::text::Span;
@@ -233,10 +233,17 @@ impl EventExtractor {
         &self.lexicon
     }
 
-    /// Sentences of the report (refined, see [`refine_sentences`]) with their entities in
-    /// report offsets: what the events are built from.
+    /// Sentences of the report (longer ones cut at [`MAX_SENTENCE_BYTES`]) with their
+    /// entities in report offsets: what the events are built from.
     pub fn sentence_entities(&self, text: &str) -> Result<Vec<SentenceEntities>> {
-        let spans = refine_sentences(text, self.sentences.split(text).iter().map(|s| s.span));
+        // Any segmentation can leave a stretch without punctuation whole; cutting it keeps
+        // evidence sentence-sized and the rules' cost linear.
+        let spans: Vec<Span> = self
+            .sentences
+            .split(text)
+            .iter()
+            .flat_map(|s| cut_long(text, s.span, MAX_SENTENCE_BYTES))
+            .collect();
         let texts: Vec<&str> = spans.iter().filter_map(|s| text.get(s.range())).collect();
         if texts.len() != spans.len() {
             return Err(Error::Config(
@@ -433,99 +440,8 @@ impl EventExtractor {
     }
 }
 
-/// Split sentence spans further where a splitter left several sentences together: at blank
-/// lines and line breaks, and at `.`/`!`/`?` followed by a space and a capital (not after a
-/// one-letter initial or a known title abbreviation).
-///
-/// A safety net under any [`SentenceSegmentation`]: on a good splitter's output it changes
-/// nothing; on a whole paragraph it still gives the events sentence-sized evidence.
-///
-/// ```
-/// use reportage::{events::refine_sentences, Span};
-/// let text = "Headline\n\nGen. Smith spoke. Troops left the U.S. base. Done";
-/// let got: Vec<&str> = refine_sentences(text, [Span::new(0, text.len())])
-///     .iter().map(|s| &text[s.range()]).collect();
-/// assert_eq!(got, ["Headline", "Gen. Smith spoke.", "Troops left the U.S. base.", "Done"]);
-/// ```
-pub fn refine_sentences(text: &str, spans: impl IntoIterator<Item = Span>) -> Vec<Span> {
-    const ABBREVIATIONS: [&str; 16] = [
-        "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "st", "no", "vs", "rep",
-        "sen", "gov",
-    ];
-    let mut out = Vec::new();
-    for span in spans {
-        let Some(s) = text.get(span.range()) else {
-            continue;
-        };
-        let mut cuts = vec![0];
-        let bytes = s.as_bytes();
-        for (i, c) in s.char_indices() {
-            let next = i + c.len_utf8();
-            match c {
-                '\n' => cuts.push(next),
-                '.' | '!' | '?' => {
-                    let rest = &s[next..];
-                    let after = rest.trim_start_matches([' ', '"', '\'', '”', '’', ')']);
-                    let spaced = rest.starts_with(' ') || rest.starts_with(['"', '”', '’', '\'']);
-                    let capital = after.chars().next().is_some_and(char::is_uppercase);
-                    let word: String = s[..i]
-                        .chars()
-                        .rev()
-                        .take_while(|c| c.is_alphanumeric() || *c == '.')
-                        .collect::<Vec<_>>()
-                        .into_iter()
-                        .rev()
-                        .collect();
-                    let abbreviation = c == '.'
-                        && (ABBREVIATIONS.contains(&word.to_lowercase().as_str())
-                            || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
-                            || word.contains('.'));
-                    if spaced && capital && !abbreviation {
-                        // Keep closing quotes with the sentence they close.
-                        let close =
-                            rest.len() - rest.trim_start_matches(['"', '”', '’', '\'', ')']).len();
-                        cuts.push(next + close);
-                    }
-                }
-                _ => {}
-            }
-        }
-        cuts.push(bytes.len());
-        for w in cuts.windows(2) {
-            let mut from = w[0];
-            // Text with no sentence punctuation at all (lists, garbage, a missing splitter)
-            // is cut at a space before MAX_SENTENCE_BYTES: evidence stays sentence-sized
-            // and the rules' cost stays linear.
-            while w[1] - from > MAX_SENTENCE_BYTES {
-                let mut cut = from + MAX_SENTENCE_BYTES;
-                while !s.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                let cut = s[from..cut]
-                    .rfind(char::is_whitespace)
-                    .map_or(cut, |k| from + k + 1);
-                push_trimmed(&mut out, s, span.start, from, cut);
-                from = cut;
-            }
-            push_trimmed(&mut out, s, span.start, from, w[1]);
-        }
-    }
-    out
-}
-
 /// The longest sentence the rules look at; longer stretches are cut at a space.
 pub const MAX_SENTENCE_BYTES: usize = 2000;
-
-fn push_trimmed(out: &mut Vec<Span>, s: &str, offset: usize, from: usize, to: usize) {
-    let piece = &s[from..to];
-    let trimmed = piece.trim();
-    if trimmed.is_empty() {
-        return;
-    }
-    let lead = piece.len() - piece.trim_start().len();
-    let start = offset + from + lead;
-    out.push(Span::new(start, start + trimmed.len()));
-}
 
 impl std::fmt::Debug for EventExtractor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -666,32 +582,5 @@ mod tests {
             .extract(&Report::new("r", "Weather was mild. «Ünïcödé» text…"))
             .unwrap()
             .is_empty());
-    }
-
-    #[test]
-    fn refinement_keeps_good_sentences() {
-        let text = "Mr. Smith left. Dr. Who stayed! They met at 5 p.m. Monday. Yes.";
-        let got: Vec<&str> = refine_sentences(text, [Span::new(0, text.len())])
-            .iter()
-            .map(|s| &text[s.range()])
-            .collect();
-        assert_eq!(
-            got,
-            [
-                "Mr. Smith left.",
-                "Dr. Who stayed!",
-                "They met at 5 p.m. Monday.",
-                "Yes."
-            ]
-        );
-        let spans = [Span::new(0, 15), Span::new(16, 31)];
-        assert_eq!(refine_sentences(text, spans), spans);
-        // No punctuation at all: cut at spaces, never inside a character.
-        let long = "é ".repeat(3 * MAX_SENTENCE_BYTES);
-        let pieces = refine_sentences(&long, [Span::new(0, long.len())]);
-        assert!(pieces.len() >= 4);
-        assert!(pieces
-            .iter()
-            .all(|p| p.len() <= MAX_SENTENCE_BYTES && long.get(p.range()).is_some()));
     }
 }

@@ -23,8 +23,8 @@ mod types;
 pub use crate::text::stem;
 pub use batch::{run_json_lines, BatchStats, LineOutcome};
 pub use extract::{
-    event_id, refine_sentences, EventExtractor, EventExtractorBuilder, EventTypeClassifier,
-    SentenceEntities, MAX_SENTENCE_BYTES,
+    event_id, EventExtractor, EventExtractorBuilder, EventTypeClassifier, SentenceEntities,
+    MAX_SENTENCE_BYTES,
 };
 pub use lexicon::{
     ActorWords, ClauseWords, ModalityWords, PatternWords, RoleRules, TriggerLexicon, TypeInfo,

@@ -126,6 +126,7 @@ pub enum Language {
 pub struct SentenceSplitter {
     lexicon: Arc<Lexicon>,
     newlines: NewlineMode,
+    max_bytes: Option<usize>,
 }
 
 impl Default for SentenceSplitter {
@@ -141,6 +142,7 @@ impl SentenceSplitter {
         SentenceSplitter {
             lexicon: ENGLISH.get_or_init(|| Arc::new(Lexicon::english())).clone(),
             newlines: NewlineMode::default(),
+            max_bytes: None,
         }
     }
 
@@ -171,7 +173,18 @@ impl SentenceSplitter {
 
     /// Like [`split_spans`](Self::split_spans), appending to a buffer the caller reuses.
     pub fn split_spans_into(&self, text: &str, out: &mut Vec<Span>) {
+        let first = out.len();
         scan::Scanner::new(text, &self.lexicon, self.newlines, out).run();
+        let Some(max) = self.max_bytes else {
+            return;
+        };
+        if out[first..].iter().all(|s| s.len() <= max) {
+            return;
+        }
+        let long: Vec<Span> = out.drain(first..).collect();
+        for span in long {
+            cut_long_into(text, span, max, out);
+        }
     }
 
     /// The sentences with their spans also counted in `char`s.
@@ -212,6 +225,7 @@ pub struct SentenceSplitterBuilder {
     language: Language,
     newlines: NewlineMode,
     abbreviations: Vec<(String, AbbreviationKind)>,
+    max_bytes: Option<usize>,
 }
 
 impl SentenceSplitterBuilder {
@@ -224,6 +238,23 @@ impl SentenceSplitterBuilder {
     /// When line breaks end sentences (default [`NewlineMode::Paragraph`]).
     pub fn newlines(mut self, mode: NewlineMode) -> Self {
         self.newlines = mode;
+        self
+    }
+
+    /// Cut sentences longer than `max` bytes at the last whitespace before the limit (inside
+    /// a word only when there is none), as [`cut_long`] does; default: no limit. Text with no
+    /// sentence punctuation at all (lists, tables, garbage) then still comes out in pieces
+    /// a model or a rule can take whole.
+    ///
+    /// ```
+    /// use reportage::sentences::{SentenceSegmentation, SentenceSplitter};
+    /// let splitter = SentenceSplitter::builder().max_bytes(12).build().unwrap();
+    /// let s = splitter.split("one two three four five");
+    /// let texts: Vec<&str> = s.iter().map(|s| s.text).collect();
+    /// assert_eq!(texts, ["one two", "three four", "five"]);
+    /// ```
+    pub fn max_bytes(mut self, max: usize) -> Self {
+        self.max_bytes = Some(max);
         self
     }
 
@@ -249,13 +280,18 @@ impl SentenceSplitterBuilder {
     }
 
     /// The splitter, or [`Error::Config`] for an empty abbreviation, one longer than 32
-    /// bytes, or one containing whitespace.
+    /// bytes, or one containing whitespace, or a zero `max_bytes`.
     ///
     /// ```
     /// use reportage::sentences::SentenceSplitter;
     /// assert!(SentenceSplitter::builder().abbreviations(["two words"]).build().is_err());
     /// ```
     pub fn build(self) -> Result<SentenceSplitter> {
+        if self.max_bytes == Some(0) {
+            return Err(Error::Config(
+                "sentence splitter: max_bytes must be at least 1".into(),
+            ));
+        }
         let base = SentenceSplitter::new();
         let lexicon = match (self.language, self.abbreviations.is_empty()) {
             (Language::English, true) => base.lexicon,
@@ -273,6 +309,7 @@ impl SentenceSplitterBuilder {
         Ok(SentenceSplitter {
             lexicon,
             newlines: self.newlines,
+            max_bytes: self.max_bytes,
         })
     }
 }
@@ -281,6 +318,62 @@ fn add_all(lex: &mut Lexicon, words: &[(String, AbbreviationKind)]) -> Result<()
     words
         .iter()
         .try_for_each(|(w, kind)| lex.add_abbreviation(w, *kind))
+}
+
+/// `span` of `text` cut into pieces of at most `max_bytes` bytes (a piece holds at least
+/// one character, so a longer character is its own piece), each cut at the last whitespace
+/// before the limit if there is one; pieces are trimmed and tile the span as sentences tile
+/// a text. A span that is not a valid slice of `text` gives nothing.
+///
+/// For sentences from any [`SentenceSegmentation`], where
+/// [`SentenceSplitterBuilder::max_bytes`] cannot apply.
+///
+/// ```
+/// use reportage::{sentences::cut_long, Span};
+/// let text = "aaa bbb ccc";
+/// let got: Vec<&str> = cut_long(text, Span::new(0, text.len()), 8)
+///     .iter().map(|s| &text[s.range()]).collect();
+/// assert_eq!(got, ["aaa bbb", "ccc"]);
+/// ```
+pub fn cut_long(text: &str, span: Span, max_bytes: usize) -> Vec<Span> {
+    let mut out = Vec::new();
+    cut_long_into(text, span, max_bytes, &mut out);
+    out
+}
+
+fn cut_long_into(text: &str, span: Span, max_bytes: usize, out: &mut Vec<Span>) {
+    let Some(s) = text.get(span.range()) else {
+        return;
+    };
+    let mut from = 0;
+    while s.len() - from > max_bytes {
+        let mut cut = from + max_bytes;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if cut == from {
+            // A character longer than the limit: it stands alone rather than be split.
+            cut = from + s[from..].chars().next().map_or(1, char::len_utf8);
+        } else if let Some(k) = s[from..cut].rfind(char::is_whitespace) {
+            if k > 0 {
+                cut = from + k;
+            }
+        }
+        push_trimmed(out, s, span.start, from, cut);
+        from = cut;
+    }
+    push_trimmed(out, s, span.start, from, s.len());
+}
+
+/// Push `s[from..to]` trimmed, shifted by `offset`, if anything is left.
+fn push_trimmed(out: &mut Vec<Span>, s: &str, offset: usize, from: usize, to: usize) {
+    let piece = &s[from..to];
+    let trimmed = piece.trim_start();
+    let start = offset + from + (piece.len() - trimmed.len());
+    let trimmed = trimmed.trim_end();
+    if !trimmed.is_empty() {
+        out.push(Span::new(start, start + trimmed.len()));
+    }
 }
 
 /// Check that `sentences` tile `text` (see the [module docs](self)): every span lies in the

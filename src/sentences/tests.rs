@@ -308,7 +308,68 @@ fn all_modes() -> Vec<SentenceSplitter> {
             );
         }
     }
+    // Short enough that generated strings are cut, by whitespace and inside words.
+    v.push(SentenceSplitter::builder().max_bytes(7).build().unwrap());
     v
+}
+
+#[test]
+fn titles_initials_and_times_do_not_end_sentences() {
+    // What the event extractor's own second splitter used to check on top of this one.
+    assert_eq!(
+        en("Mr. Smith left. Dr. Who stayed! They met at 5 p.m. Monday. Yes."),
+        [
+            "Mr. Smith left.",
+            "Dr. Who stayed!",
+            "They met at 5 p.m. Monday.",
+            "Yes."
+        ]
+    );
+    assert_eq!(
+        en("Headline\n\nGen. Smith spoke. Troops left the U.S. base. Done"),
+        ["Headline", "Gen. Smith spoke.", "Troops left the U.S. base.", "Done"]
+    );
+}
+
+#[test]
+fn long_sentences_are_cut_at_whitespace_within_the_limit() {
+    let long = "é ".repeat(3000);
+    let pieces = cut_long(&long, Span::new(0, long.len()), 2000);
+    // 2000 bytes hold 666 "é " pairs: 9000 bytes make four full pieces and a rest.
+    assert_eq!(pieces.len(), 5);
+    assert!(pieces.iter().all(|p| p.len() <= 2000));
+    assert!(pieces[..4].iter().all(|p| p.len() > 1990));
+    let splitter = SentenceSplitter::builder().max_bytes(2000).build().unwrap();
+    let s = splitter.split(&long);
+    check_tiling(&long, &s).unwrap();
+    assert_eq!(s.iter().map(|s| s.span).collect::<Vec<_>>(), pieces);
+
+    // A multi-byte space is a cut point too, and never split.
+    let text = "aaaa\u{a0}bbbb\u{3000}cccc";
+    let got: Vec<&str> = cut_long(text, Span::new(0, text.len()), 9)
+        .iter()
+        .map(|s| &text[s.range()])
+        .collect();
+    assert_eq!(got, ["aaaa", "bbbb", "cccc"]);
+
+    // No whitespace: cut inside the word, on character boundaries; a character longer
+    // than the limit stands alone.
+    let text = "ééééé";
+    let got: Vec<&str> = cut_long(text, Span::new(0, text.len()), 3)
+        .iter()
+        .map(|s| &text[s.range()])
+        .collect();
+    assert_eq!(got, ["é"; 5]);
+    let got: Vec<&str> = cut_long(text, Span::new(0, text.len()), 1)
+        .iter()
+        .map(|s| &text[s.range()])
+        .collect();
+    assert_eq!(got, ["é"; 5]);
+
+    // Short sentences and invalid spans.
+    assert_eq!(cut_long("One.", Span::new(0, 4), 10), [Span::new(0, 4)]);
+    assert!(cut_long("é", Span::new(0, 1), 10).is_empty());
+    assert!(SentenceSplitter::builder().max_bytes(0).build().is_err());
 }
 
 proptest! {
