@@ -23,6 +23,16 @@ pub enum Error {
     #[error("unknown model `{0}` (not listed in the model registry)")]
     UnknownModel(String),
 
+    /// [`ModelRegistry::load_default`](crate::models::ModelRegistry::load_default) found no
+    /// registry file in any of the places it searches.
+    #[error(
+        "no model registry found (searched {}); install the default models with \
+         `scripts/models.sh --dir ~/.cache/reportage` in a reportage checkout, or set \
+         REPORTAGE_REGISTRY to a models.toml",
+        searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    RegistryNotFound { searched: Vec<PathBuf> },
+
     /// The registry file itself could not be read or parsed.
     #[error("model registry {path}: {message}")]
     Registry { path: PathBuf, message: String },

@@ -184,12 +184,20 @@ impl ResolvedModel {
 }
 
 impl ModelRegistry {
-    /// The crate's own registry: `$REPORTAGE_REGISTRY` if set, else `models.toml` at the crate root.
+    /// The default registry, found where a program that depends on reportage can see it:
+    ///
+    /// 1. `$REPORTAGE_REGISTRY`, a `models.toml` (used even if missing: the error names it);
+    /// 2. `$REPORTAGE_MODELS_DIR/models.toml`;
+    /// 3. the user cache, `$XDG_CACHE_HOME/reportage/models.toml`, else
+    ///    `~/.cache/reportage/models.toml`, where `scripts/models.sh --dir DIR` installs the
+    ///    default models;
+    /// 4. `models.toml` of the reportage source tree this crate was built from (only useful
+    ///    inside a checkout: cargo's copy of a dependency holds no model files).
+    ///
+    /// The first file that exists is read with [`from_file`](Self::from_file). When none
+    /// does, [`Error::RegistryNotFound`] lists the places searched and what to run.
     pub fn load_default() -> Result<Self> {
-        let path = std::env::var_os(REGISTRY_ENV)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models.toml"));
-        Self::from_file(path)
+        Self::from_file(RegistrySearch::from_env().find()?)
     }
 
     /// Read a registry file; relative model directories are relative to its folder
@@ -290,6 +298,76 @@ impl ModelRegistry {
         let resolved = ResolvedModel { spec, dir };
         check_labels_against_config(&resolved)?;
         Ok(resolved)
+    }
+}
+
+/// The places [`ModelRegistry::load_default`] looks, from the environment; a plain value so
+/// that the order can be tested without touching the process environment.
+#[derive(Debug, Clone, Default)]
+struct RegistrySearch {
+    /// `$REPORTAGE_REGISTRY`.
+    registry: Option<PathBuf>,
+    /// `$REPORTAGE_MODELS_DIR`.
+    models_dir: Option<PathBuf>,
+    /// `$XDG_CACHE_HOME`.
+    cache_home: Option<PathBuf>,
+    /// `$HOME`.
+    home: Option<PathBuf>,
+    /// The reportage source tree (`CARGO_MANIFEST_DIR` at build time).
+    crate_dir: PathBuf,
+}
+
+impl RegistrySearch {
+    fn from_env() -> Self {
+        // An empty variable counts as unset, as shells and the XDG spec treat it.
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        RegistrySearch {
+            registry: var(REGISTRY_ENV),
+            models_dir: var(MODELS_DIR_ENV),
+            cache_home: var("XDG_CACHE_HOME"),
+            home: var("HOME"),
+            crate_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        }
+    }
+
+    /// The user cache directory reportage installs models into.
+    fn cache_dir(&self) -> Option<PathBuf> {
+        // The XDG spec ignores a relative XDG_CACHE_HOME.
+        match (&self.cache_home, &self.home) {
+            (Some(c), _) if c.is_absolute() => Some(c.join("reportage")),
+            (_, Some(h)) => Some(h.join(".cache").join("reportage")),
+            _ => None,
+        }
+    }
+
+    /// Registry files to try, in order.
+    fn candidates(&self) -> Vec<PathBuf> {
+        if let Some(r) = &self.registry {
+            return vec![r.clone()];
+        }
+        let mut out = Vec::new();
+        out.extend(self.models_dir.as_ref().map(|d| d.join("models.toml")));
+        out.extend(self.cache_dir().map(|d| d.join("models.toml")));
+        out.push(self.crate_dir.join("models.toml"));
+        out
+    }
+
+    /// The registry file to read.
+    fn find(&self) -> Result<PathBuf> {
+        if let Some(r) = &self.registry {
+            return Ok(r.clone());
+        }
+        let candidates = self.candidates();
+        match candidates.iter().find(|p| p.is_file()) {
+            Some(found) => Ok(found.clone()),
+            None => Err(Error::RegistryNotFound {
+                searched: candidates,
+            }),
+        }
     }
 }
 
@@ -416,6 +494,76 @@ mod tests {
             .resolve("m")
             .unwrap_err();
         assert!(matches!(err, Error::LabelMap { .. }), "{err}");
+    }
+
+    fn touch(path: &Path) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "").unwrap();
+    }
+
+    #[test]
+    fn default_registry_search_order() {
+        let root = tempdir("search");
+        let (env_dir, xdg, home, krate) = (
+            root.join("env"),
+            root.join("xdg"),
+            root.join("home"),
+            root.join("crate"),
+        );
+        let search = RegistrySearch {
+            registry: None,
+            models_dir: Some(env_dir.clone()),
+            cache_home: Some(xdg.clone()),
+            home: Some(home.clone()),
+            crate_dir: krate.clone(),
+        };
+        // Nothing installed: the error lists every place, in order, and says what to run.
+        match search.find().unwrap_err() {
+            Error::RegistryNotFound { searched } => assert_eq!(
+                searched,
+                [
+                    env_dir.join("models.toml"),
+                    xdg.join("reportage/models.toml"),
+                    krate.join("models.toml"),
+                ]
+            ),
+            e => panic!("unexpected {e}"),
+        }
+        let message = search.find().unwrap_err().to_string();
+        assert!(message.contains("scripts/models.sh --dir"), "{message}");
+
+        // Each place, once it exists, wins over the ones after it.
+        touch(&krate.join("models.toml"));
+        assert_eq!(search.find().unwrap(), krate.join("models.toml"));
+        touch(&xdg.join("reportage/models.toml"));
+        assert_eq!(search.find().unwrap(), xdg.join("reportage/models.toml"));
+        touch(&env_dir.join("models.toml"));
+        assert_eq!(search.find().unwrap(), env_dir.join("models.toml"));
+
+        // Without XDG_CACHE_HOME (or with a relative one) the cache is under HOME.
+        let no_xdg = RegistrySearch {
+            models_dir: None,
+            cache_home: Some(PathBuf::from("relative")),
+            ..search.clone()
+        };
+        assert_eq!(no_xdg.find().unwrap(), krate.join("models.toml"));
+        touch(&home.join(".cache/reportage/models.toml"));
+        assert_eq!(
+            no_xdg.find().unwrap(),
+            home.join(".cache/reportage/models.toml")
+        );
+
+        // REPORTAGE_REGISTRY is taken as given, even when missing, so a typo is reported.
+        let explicit = RegistrySearch {
+            registry: Some(root.join("typo.toml")),
+            ..search
+        };
+        assert_eq!(explicit.find().unwrap(), root.join("typo.toml"));
+        assert!(matches!(
+            ModelRegistry::from_file(explicit.find().unwrap()).unwrap_err(),
+            Error::Io { .. }
+        ));
+        std::fs::remove_dir_all(&root).ok();
     }
 
     #[test]
