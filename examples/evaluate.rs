@@ -200,7 +200,7 @@ impl DeviceSpec {
 }
 
 fn usage(message: impl Into<String>) -> Error {
-    Error::Config(format!("{} (see --help)", message.into()))
+    Error::InvalidArgument(format!("{} (see --help)", message.into()))
 }
 
 /// The command line, parsed.
@@ -570,7 +570,7 @@ fn bench<R, P>(
                 let predicted = run(&mut subjects[i].runner, b.clone())?;
                 let elapsed = start.elapsed();
                 if predicted.len() != b.len() {
-                    return Err(Error::Config(format!(
+                    return Err(Error::MalformedOutput(format!(
                         "{} returned {} results for {} items",
                         subjects[i].subject.label(),
                         predicted.len(),
@@ -709,7 +709,10 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<()> {
 fn write_out(out: &mut dyn Write, text: &str) -> Result<()> {
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
-        .map_err(|e| Error::Config(format!("writing the output: {e}")))
+        .map_err(|e| Error::Io {
+            path: "<stdout>".into(),
+            source: e,
+        })
 }
 
 fn settings(args: &Args) -> Settings {
@@ -729,7 +732,10 @@ fn limited<T>(mut items: Vec<T>, limit: Option<usize>) -> Vec<T> {
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+    std::fs::write(path, text).map_err(|e| Error::Io {
+        path: path.into(),
+        source: e,
+    })
 }
 
 /// What a task read, before any model ran.
@@ -1502,7 +1508,7 @@ fn predict_nli(runner: &mut NliRunner, pairs: &[(&str, &str)]) -> Result<Vec<Nli
                 })
                 .map(|(i, _)| i);
             best.and_then(|i| labels.get(i).copied()).ok_or_else(|| {
-                Error::Config(format!("{} logits for {} labels", row.len(), labels.len()))
+                Error::MalformedOutput(format!("{} logits for {} labels", row.len(), labels.len()))
             })
         })
         .collect()

@@ -34,7 +34,7 @@ fn main() -> reportage::Result<()> {
     let batch_size: usize = match flag("--batch-size") {
         Some(n) => n
             .parse()
-            .map_err(|_| Error::Config(format!("--batch-size {n}: not a number")))?,
+            .map_err(|_| Error::InvalidArgument(format!("--batch-size {n}: not a number")))?,
         None => 32,
     };
     let name = flag("--model").unwrap_or_else(|| "nli-default".into());

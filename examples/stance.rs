@@ -96,7 +96,7 @@ fn jsonl(args: &[String]) -> reportage::Result<()> {
     let batch_size = match flag(args, "--batch-size") {
         Some(n) => n
             .parse()
-            .map_err(|_| Error::Config(format!("--batch-size {n}: not a number")))?,
+            .map_err(|_| Error::InvalidArgument(format!("--batch-size {n}: not a number")))?,
         None => 32,
     };
     let detector = common::stance_detector_named(

@@ -70,11 +70,23 @@ pub enum Error {
     #[error("tokenizer: {0}")]
     Tokenizer(String),
 
-    /// A configuration value is invalid (templates, window sizes, thresholds...).
-    #[error("invalid configuration: {0}")]
-    Config(String),
+    /// An argument or setting the caller chose is invalid: a batch size of 0, templates
+    /// without a placeholder, a window overlap as large as the window, a model registered
+    /// for another task, scores of different lengths...
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
 
-    /// Reading a file failed.
+    /// Input text or data could not be read as what it should be: a date, an event type, a
+    /// tag, a TOML word list.
+    #[error("unparsable input: {0}")]
+    Unparsable(String),
+
+    /// A backend (a model, a splitter, a recognizer behind a trait) returned something that
+    /// breaks its contract: the wrong number of results or scores, an invalid span.
+    #[error("malformed backend output: {0}")]
+    MalformedOutput(String),
+
+    /// Reading or writing a file (or a standard stream, named `<stdin>` / `<stdout>`) failed.
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

@@ -72,7 +72,7 @@ pub fn stance_detector(registry: &ModelRegistry, name: &str) -> Result<Box<dyn S
             &resolved,
             NliStanceConfig::default(),
         )?)),
-        other => Err(Error::Config(format!(
+        other => Err(Error::InvalidArgument(format!(
             "model `{name}` has task {other}; stance needs a `stance` or `zero-shot` model"
         ))),
     }

@@ -306,7 +306,7 @@ fn errors_not_panics() {
         ..Default::default()
     };
     let err = EntityRecognizer::from_registry(&registry(), "ner-bert-bio", config).err();
-    assert!(matches!(err, Some(Error::Config(_))));
+    assert!(matches!(err, Some(Error::InvalidArgument(_))));
 }
 
 #[test]

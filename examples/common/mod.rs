@@ -27,12 +27,17 @@ pub fn report_from_args() -> Result<(String, String)> {
             let mut s = String::new();
             std::io::stdin()
                 .read_to_string(&mut s)
-                .map_err(|e| reportage::Error::Config(format!("reading stdin: {e}")))?;
+                .map_err(|e| reportage::Error::Io {
+                    path: "<stdin>".into(),
+                    source: e,
+                })?;
             Ok(("stdin".to_string(), s))
         }
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| reportage::Error::Config(format!("{path}: {e}")))?;
+            let text = std::fs::read_to_string(path).map_err(|e| reportage::Error::Io {
+                path: path.into(),
+                source: e,
+            })?;
             let id = std::path::Path::new(path)
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -82,7 +87,7 @@ pub fn stance_detector_named(name: &str) -> Result<Box<dyn StanceDetection>> {
 /// Without libtorch there is no stance model to name.
 #[cfg(not(feature = "torch"))]
 pub fn stance_detector_named(name: &str) -> Result<Box<dyn StanceDetection>> {
-    Err(reportage::Error::Config(format!(
+    Err(reportage::Error::InvalidArgument(format!(
         "model `{name}`: stance models need the `torch` feature"
     )))
 }
@@ -126,7 +131,7 @@ pub fn score_json_lines<T: serde::de::DeserializeOwned>(
                     .iter()
                     .map(|&t| {
                         score(&[t])?.pop().ok_or_else(|| {
-                            reportage::Error::Config("the model returned no result".into())
+                            reportage::Error::MalformedOutput("the model returned no result".into())
                         })
                     })
                     .collect(),

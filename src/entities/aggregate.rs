@@ -74,7 +74,9 @@ impl LabelSet {
     {
         let labels: Vec<String> = labels.into_iter().map(Into::into).collect();
         if labels.is_empty() {
-            return Err(Error::Config("a model needs at least one label".into()));
+            return Err(Error::InvalidArgument(
+                "a model needs at least one label".into(),
+            ));
         }
         let scheme = match scheme {
             LabelScheme::Auto => LabelScheme::detect(&labels),

@@ -91,7 +91,7 @@ impl GazetteerRecognizer {
         let mut exact = HashSet::new();
         for s in sources {
             let mut raw: BTreeMap<String, RawList> =
-                toml::from_str(s).map_err(|e| Error::Config(format!("gazetteer: {e}")))?;
+                toml::from_str(s).map_err(|e| Error::Unparsable(format!("gazetteer: {e}")))?;
             if let Some(l) = raw.remove("exact") {
                 exact.extend(l.names.iter().map(|n| key_of(n)));
             }
@@ -100,12 +100,12 @@ impl GazetteerRecognizer {
                 for name in list.names {
                     let key = key_of(&name);
                     if key.is_empty() {
-                        return Err(Error::Config(format!(
+                        return Err(Error::InvalidArgument(format!(
                             "gazetteer: empty name under [{label}]"
                         )));
                     }
                     if key.split(' ').count() > MAX_NAME_TOKENS {
-                        return Err(Error::Config(format!(
+                        return Err(Error::InvalidArgument(format!(
                             "gazetteer: `{name}` is longer than {MAX_NAME_TOKENS} words"
                         )));
                     }

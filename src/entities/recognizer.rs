@@ -116,7 +116,9 @@ impl EntityRecognizer {
     /// Load a resolved (checksum-verified) model.
     pub fn new(model: &ResolvedModel, config: EntityRecognizerConfig) -> Result<Self> {
         if config.batch_size == 0 {
-            return Err(Error::Config("batch_size must be at least 1".into()));
+            return Err(Error::InvalidArgument(
+                "batch_size must be at least 1".into(),
+            ));
         }
         let loaded = TokenClassifier::load(model, config.device)?;
         let labels = LabelSet::new(loaded.config.labels.clone(), config.scheme)?;

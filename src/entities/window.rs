@@ -21,7 +21,7 @@ use crate::{Error, Result};
 /// with `stride = overlap`).
 pub fn token_windows(len: usize, window: usize, overlap: usize) -> Result<Vec<Range<usize>>> {
     if window == 0 || overlap >= window {
-        return Err(Error::Config(format!(
+        return Err(Error::InvalidArgument(format!(
             "window overlap ({overlap} tokens) must be smaller than the window ({window} tokens, special tokens excluded)"
         )));
     }

@@ -70,7 +70,7 @@ impl FromStr for NliLabel {
             _ if l.starts_with("entail") => NliLabel::Entailment,
             _ if l.starts_with("contradict") => NliLabel::Contradiction,
             _ => {
-                return Err(Error::Config(format!(
+                return Err(Error::Unparsable(format!(
                     "`{s}` is not an NLI label (entailment, neutral, contradiction, not_entailment)"
                 )))
             }
@@ -110,16 +110,16 @@ impl<L: Copy> LabelAliases<L> {
         let mut entries: Vec<(String, L)> = Vec::new();
         for rule in spec.split(',').map(str::trim).filter(|r| !r.is_empty()) {
             let (given, label) = rule.split_once('=').ok_or_else(|| {
-                Error::Config(format!("label map rule `{rule}` is not GIVEN=LABEL"))
+                Error::InvalidArgument(format!("label map rule `{rule}` is not GIVEN=LABEL"))
             })?;
             let (given, label) = (given.trim(), label.trim());
             let typed = read(label).ok_or_else(|| {
-                Error::Config(format!(
+                Error::InvalidArgument(format!(
                     "label map rule `{rule}`: `{label}` is not a known label"
                 ))
             })?;
             if given.is_empty() || entries.iter().any(|(g, _)| g.eq_ignore_ascii_case(given)) {
-                return Err(Error::Config(format!(
+                return Err(Error::InvalidArgument(format!(
                     "label map rule `{rule}`: `{given}` is empty or mapped twice"
                 )));
             }

@@ -291,7 +291,7 @@ pub fn score_events(
     predicted: &[Vec<EventRecord>],
 ) -> Result<EventReport> {
     if gold.len() != predicted.len() {
-        return Err(Error::Config(format!(
+        return Err(Error::InvalidArgument(format!(
             "{} gold reports but {} predicted",
             gold.len(),
             predicted.len()

@@ -64,7 +64,7 @@ impl std::str::FromStr for TagScheme {
         match s.to_ascii_lowercase().as_str() {
             "bio" | "iob2" => Ok(TagScheme::Bio),
             "iobes" | "bioes" => Ok(TagScheme::Iobes),
-            _ => Err(Error::Config(format!(
+            _ => Err(Error::InvalidArgument(format!(
                 "unknown tag scheme `{s}` (known: bio, iobes)"
             ))),
         }
@@ -329,7 +329,7 @@ fn strict_chunks(tags: &[TokenTag], scheme: TagScheme) -> Result<Vec<Chunk>> {
             .enumerate()
             .find(|(_, t)| matches!(t.tag, Tag::End | Tag::Single))
         {
-            return Err(Error::Config(format!(
+            return Err(Error::Unparsable(format!(
                 "tag `{t}` (token {}) is not a BIO tag: strict BIO scoring cannot read it",
                 i + 1
             )));
@@ -436,7 +436,7 @@ impl EntityReport {
     /// sentence `i`. Fails if the two lists have different lengths.
     pub fn from_chunks(gold: &[Vec<Chunk>], predicted: &[Vec<Chunk>]) -> Result<EntityReport> {
         if gold.len() != predicted.len() {
-            return Err(Error::Config(format!(
+            return Err(Error::InvalidArgument(format!(
                 "{} gold sentences but {} predicted",
                 gold.len(),
                 predicted.len()
@@ -503,7 +503,7 @@ pub fn score_sequences(
     mode: ChunkMode,
 ) -> Result<EntityReport> {
     if gold.len() != predicted.len() {
-        return Err(Error::Config(format!(
+        return Err(Error::InvalidArgument(format!(
             "{} gold sentences but {} predicted",
             gold.len(),
             predicted.len()
@@ -513,7 +513,7 @@ pub fn score_sequences(
     let mut p = Vec::with_capacity(gold.len());
     for (i, (gs, ps)) in gold.iter().zip(predicted).enumerate() {
         if gs.len() != ps.len() {
-            return Err(Error::Config(format!(
+            return Err(Error::InvalidArgument(format!(
                 "sentence {}: {} gold tags but {} predicted",
                 i + 1,
                 gs.len(),
@@ -638,7 +638,7 @@ impl TypeMap {
                 .iter()
                 .find(|b| same_kind(&EntityKind::from_label(a), &EntityKind::from_label(b)))
             {
-                return Err(Error::Config(format!(
+                return Err(Error::InvalidArgument(format!(
                     "gold types `{b}` and `{a}` mean the same entity kind; a prediction could count as either"
                 )));
             }
@@ -656,7 +656,7 @@ impl TypeMap {
         let mut map = TypeMap::identity(gold_types)?;
         for rule in spec.split(',').map(str::trim).filter(|r| !r.is_empty()) {
             let (gold, models) = rule.split_once('=').ok_or_else(|| {
-                Error::Config(format!(
+                Error::InvalidArgument(format!(
                     "label map rule `{rule}` is not GOLD=MODEL|MODEL..."
                 ))
             })?;
@@ -665,7 +665,7 @@ impl TypeMap {
                 .iter()
                 .position(|g| same_kind(&EntityKind::from_label(g), &gold_kind))
                 .ok_or_else(|| {
-                    Error::Config(format!(
+                    Error::InvalidArgument(format!(
                         "label map rule `{rule}`: the data has no gold type `{}` (its types: {})",
                         gold.trim(),
                         gold_types.join(", ")
@@ -673,13 +673,13 @@ impl TypeMap {
                 })?;
             for model in models.split('|').map(str::trim) {
                 if model.is_empty() {
-                    return Err(Error::Config(format!(
+                    return Err(Error::InvalidArgument(format!(
                         "label map rule `{rule}` has an empty model label"
                     )));
                 }
                 let kind = EntityKind::from_label(model);
                 if let Some((_, other)) = map.explicit.iter().find(|(k, _)| same_kind(k, &kind)) {
-                    return Err(Error::Config(format!(
+                    return Err(Error::InvalidArgument(format!(
                         "label map: model label `{model}` is mapped to both `{}` and `{}`",
                         gold_types[*other], gold_types[index]
                     )));

@@ -246,13 +246,13 @@ impl EventExtractor {
             .collect();
         let texts: Vec<&str> = spans.iter().filter_map(|s| text.get(s.range())).collect();
         if texts.len() != spans.len() {
-            return Err(Error::Config(
+            return Err(Error::MalformedOutput(
                 "sentence splitter returned an invalid span".into(),
             ));
         }
         let found = self.entities.recognize_batch(&texts)?;
         if found.len() != spans.len() {
-            return Err(Error::Config(format!(
+            return Err(Error::MalformedOutput(format!(
                 "entity recognizer returned {} results for {} sentences",
                 found.len(),
                 spans.len()
@@ -369,7 +369,7 @@ impl EventExtractor {
             .collect();
         let scores = c.score_batch(&pairs)?;
         if scores.len() != events.len() {
-            return Err(Error::Config(
+            return Err(Error::MalformedOutput(
                 "event classifier returned the wrong number of scores".into(),
             ));
         }

@@ -106,7 +106,7 @@ impl TriggerLexicon {
     /// Parse a lexicon from TOML text.
     pub fn from_toml_str(s: &str) -> Result<Self> {
         let raw: BTreeMap<String, RawType> =
-            toml::from_str(s).map_err(|e| Error::Config(format!("trigger lexicon: {e}")))?;
+            toml::from_str(s).map_err(|e| Error::Unparsable(format!("trigger lexicon: {e}")))?;
         let mut infos = BTreeMap::new();
         let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
         for (name, entry) in raw {
@@ -143,7 +143,9 @@ impl TriggerLexicon {
             }
         }
         if infos.is_empty() {
-            return Err(Error::Config("trigger lexicon: no event types".into()));
+            return Err(Error::InvalidArgument(
+                "trigger lexicon: no event types".into(),
+            ));
         }
         Ok(TriggerLexicon { infos, by_first })
     }
@@ -239,9 +241,11 @@ fn parse_phrase(phrase: &str) -> Result<Vec<PatWord>> {
         })
         .collect();
     match (words.first(), words.last()) {
-        (Some(PatWord::Gap), _) | (_, Some(PatWord::Gap)) | (None, _) => Err(Error::Config(
-            format!("trigger lexicon: bad phrase `{phrase}` (empty, or starts/ends with *)"),
-        )),
+        (Some(PatWord::Gap), _) | (_, Some(PatWord::Gap)) | (None, _) => {
+            Err(Error::InvalidArgument(format!(
+                "trigger lexicon: bad phrase `{phrase}` (empty, or starts/ends with *)"
+            )))
+        }
         _ => Ok(words),
     }
 }
@@ -348,7 +352,7 @@ impl RoleRules {
     /// Parse role rules from TOML text (same layout as `data/event_roles.toml`).
     pub fn from_toml_str(s: &str) -> Result<Self> {
         let mut r: RoleRules =
-            toml::from_str(s).map_err(|e| Error::Config(format!("role rules: {e}")))?;
+            toml::from_str(s).map_err(|e| Error::Unparsable(format!("role rules: {e}")))?;
         // Longest first, so that "security forces" is tried before "forces".
         for list in [
             &mut r.actors.org,

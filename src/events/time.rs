@@ -107,7 +107,7 @@ impl fmt::Display for Date {
 impl FromStr for Date {
     type Err = Error;
     fn from_str(s: &str) -> Result<Date> {
-        let bad = || Error::Config(format!("not a YYYY-MM-DD date: `{s}`"));
+        let bad = || Error::Unparsable(format!("not a YYYY-MM-DD date: `{s}`"));
         let s = s.trim();
         let day_part = s.get(..10).ok_or_else(bad)?;
         if s.len() > 10 && !s[10..].starts_with(['T', ' ']) {

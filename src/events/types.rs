@@ -98,7 +98,7 @@ impl FromStr for EventType {
         EventType::ALL
             .into_iter()
             .find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::Config(format!("unknown PLOVER event type `{s}`")))
+            .ok_or_else(|| Error::Unparsable(format!("unknown PLOVER event type `{s}`")))
     }
 }
 

@@ -323,7 +323,7 @@ fn check_task(model: &ResolvedModel, tasks: &[Task]) -> Result<()> {
     if tasks.contains(&model.spec.task) {
         Ok(())
     } else {
-        Err(Error::Config(format!(
+        Err(Error::InvalidArgument(format!(
             "model {} is registered for task {:?}, which this pipeline cannot use (expects one of {tasks:?})",
             model.name(),
             model.spec.task

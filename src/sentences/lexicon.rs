@@ -83,7 +83,7 @@ impl Lexicon {
                 "[general]" => AbbreviationKind::General,
                 "[time]" => AbbreviationKind::Time,
                 _ if line.starts_with('[') => {
-                    return Err(Error::Config(format!(
+                    return Err(Error::Unparsable(format!(
                         "abbreviation list: unknown section {line}"
                     )))
                 }
@@ -100,7 +100,7 @@ impl Lexicon {
         let word = word.trim();
         let word = word.strip_suffix('.').unwrap_or(word);
         if word.is_empty() || word.len() > MAX_WORD || word.contains(char::is_whitespace) {
-            return Err(Error::Config(format!(
+            return Err(Error::InvalidArgument(format!(
                 "abbreviation {word:?}: must be 1 to {MAX_WORD} bytes without whitespace"
             )));
         }
@@ -154,15 +154,20 @@ mod tests {
     }
 
     #[test]
-    fn bad_entries_are_config_errors() {
+    fn bad_entries_are_errors() {
         let mut lex = Lexicon::default();
-        assert!(lex
-            .add_abbreviation(".", AbbreviationKind::General)
-            .is_err());
-        assert!(lex
-            .add_abbreviation("a b", AbbreviationKind::General)
-            .is_err());
-        assert!(lex.add_abbreviation_list("[nonsense]\nfoo").is_err());
+        assert!(matches!(
+            lex.add_abbreviation(".", AbbreviationKind::General),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            lex.add_abbreviation("a b", AbbreviationKind::General),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            lex.add_abbreviation_list("[nonsense]\nfoo"),
+            Err(Error::Unparsable(_))
+        ));
         lex.add_abbreviation("Brig.", AbbreviationKind::Title)
             .unwrap();
         assert_eq!(lex.abbreviation(b"brig"), Some(AbbreviationKind::Title));

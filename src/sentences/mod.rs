@@ -279,7 +279,7 @@ impl SentenceSplitterBuilder {
         self
     }
 
-    /// The splitter, or [`Error::Config`] for an empty abbreviation, one longer than 32
+    /// The splitter, or [`Error::InvalidArgument`] for an empty abbreviation, one longer than 32
     /// bytes, or one containing whitespace, or a zero `max_bytes`.
     ///
     /// ```
@@ -288,7 +288,7 @@ impl SentenceSplitterBuilder {
     /// ```
     pub fn build(self) -> Result<SentenceSplitter> {
         if self.max_bytes == Some(0) {
-            return Err(Error::Config(
+            return Err(Error::InvalidArgument(
                 "sentence splitter: max_bytes must be at least 1".into(),
             ));
         }

@@ -186,7 +186,9 @@ pub fn entity_mentions(entities: &[Entity], target: &Target) -> Vec<Span> {
 /// ```
 pub fn aggregate_mean(results: &[&StanceScores]) -> Result<Vec<(Stance, f32)>> {
     if results.is_empty() {
-        return Err(Error::Config("no sentence stances to aggregate".into()));
+        return Err(Error::InvalidArgument(
+            "no sentence stances to aggregate".into(),
+        ));
     }
     let mut sums: Vec<(Stance, f64)> = Vec::new();
     for r in results {
@@ -283,7 +285,7 @@ pub fn document_stance(
         .collect();
     let results = detector.detect_batch(&pairs)?;
     if results.len() != pairs.len() {
-        return Err(Error::Config(format!(
+        return Err(Error::MalformedOutput(format!(
             "stance backend returned {} results for {} sentences",
             results.len(),
             pairs.len()

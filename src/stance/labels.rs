@@ -109,14 +109,14 @@ pub fn zero_shot_scores(logits: &[f32], map: &NliLabelMap, multi_label: bool) ->
         || map.entailment >= map.num_labels
         || map.contradiction >= map.num_labels
     {
-        return Err(Error::Config(format!(
+        return Err(Error::MalformedOutput(format!(
             "{} logits do not fit {map:?}",
             logits.len()
         )));
     }
     let rows: Vec<&[f32]> = logits.chunks(map.num_labels).collect();
     if rows.is_empty() {
-        return Err(Error::Config(
+        return Err(Error::InvalidArgument(
             "zero-shot scoring needs at least one candidate label".into(),
         ));
     }
@@ -140,9 +140,11 @@ pub fn zero_shot_scores(logits: &[f32], map: &NliLabelMap, multi_label: bool) ->
 pub fn average_scores(sets: &[Vec<f32>]) -> Result<Vec<f32>> {
     let first = sets
         .first()
-        .ok_or_else(|| Error::Config("nothing to average".into()))?;
+        .ok_or_else(|| Error::InvalidArgument("nothing to average".into()))?;
     if sets.iter().any(|s| s.len() != first.len()) {
-        return Err(Error::Config("score vectors of different lengths".into()));
+        return Err(Error::InvalidArgument(
+            "score vectors of different lengths".into(),
+        ));
     }
     Ok((0..first.len())
         .map(|i| (sets.iter().map(|s| s[i] as f64).sum::<f64>() / sets.len() as f64) as f32)
@@ -187,7 +189,7 @@ pub fn stance_from_label(label: &str) -> Option<Stance> {
 /// ```
 pub fn classifier_scores(logits: &[f32], stances: &[Stance]) -> Result<Vec<(Stance, f32)>> {
     if logits.len() != stances.len() || logits.is_empty() {
-        return Err(Error::Config(format!(
+        return Err(Error::MalformedOutput(format!(
             "{} logits for {} labels",
             logits.len(),
             stances.len()

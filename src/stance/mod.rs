@@ -119,20 +119,22 @@ impl StanceScores {
     /// ```
     pub fn from_scores(mut scores: Vec<(Stance, f32)>) -> Result<Self> {
         if scores.iter().any(|(_, s)| !s.is_finite()) {
-            return Err(Error::Config(format!(
+            return Err(Error::InvalidArgument(format!(
                 "stance scores must be finite: {scores:?}"
             )));
         }
         for (i, (stance, _)) in scores.iter().enumerate() {
             if scores[..i].iter().any(|(s, _)| s == stance) {
-                return Err(Error::Config(format!("stance {stance} is scored twice")));
+                return Err(Error::InvalidArgument(format!(
+                    "stance {stance} is scored twice"
+                )));
             }
         }
         // Stable sort: ties keep the caller's order, as the pipeline's argsort keeps label order.
         scores.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (stance, score) = *scores
             .first()
-            .ok_or_else(|| Error::Config("no stance scores".into()))?;
+            .ok_or_else(|| Error::InvalidArgument("no stance scores".into()))?;
         Ok(StanceScores {
             stance,
             score,
@@ -156,9 +158,9 @@ pub trait StanceDetection: Send {
 
     /// Score one pair.
     fn detect(&self, text: &str, target: &str) -> Result<StanceScores> {
-        self.detect_batch(&[(text, target)])?
-            .pop()
-            .ok_or_else(|| crate::Error::Config("stance backend returned no result".into()))
+        self.detect_batch(&[(text, target)])?.pop().ok_or_else(|| {
+            crate::Error::MalformedOutput("stance backend returned no result".into())
+        })
     }
 }
 

@@ -64,21 +64,25 @@ impl StanceTemplates {
     /// one template per stance.
     pub fn new(stances: Vec<Stance>, sets: Vec<Vec<String>>) -> Result<Self> {
         if stances.is_empty() {
-            return Err(Error::Config("stance templates: no stances".into()));
+            return Err(Error::InvalidArgument(
+                "stance templates: no stances".into(),
+            ));
         }
         for (i, s) in stances.iter().enumerate() {
             if stances[..i].contains(s) {
-                return Err(Error::Config(format!(
+                return Err(Error::InvalidArgument(format!(
                     "stance templates: {s} is listed twice"
                 )));
             }
         }
         if sets.is_empty() {
-            return Err(Error::Config("stance templates: no template set".into()));
+            return Err(Error::InvalidArgument(
+                "stance templates: no template set".into(),
+            ));
         }
         for (j, set) in sets.iter().enumerate() {
             if set.len() != stances.len() {
-                return Err(Error::Config(format!(
+                return Err(Error::InvalidArgument(format!(
                     "stance templates: set {j} has {} templates for {} stances",
                     set.len(),
                     stances.len()
@@ -86,7 +90,7 @@ impl StanceTemplates {
             }
             for t in set {
                 if !t.contains(TARGET_PLACEHOLDER) {
-                    return Err(Error::Config(format!(
+                    return Err(Error::InvalidArgument(format!(
                         "stance template {t:?} has no {TARGET_PLACEHOLDER} placeholder"
                     )));
                 }
@@ -158,7 +162,7 @@ impl StanceTemplates {
 /// assert!(render_template("no placeholder", "x").is_err());
 /// ```
 pub fn render_template(template: &str, label: &str) -> Result<String> {
-    let bad = |why: &str| Error::Config(format!("zero-shot template {template:?}: {why}"));
+    let bad = |why: &str| Error::InvalidArgument(format!("zero-shot template {template:?}: {why}"));
     let mut out = String::with_capacity(template.len() + label.len());
     let mut placeholders = 0;
     let mut chars = template.chars().peekable();

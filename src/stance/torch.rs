@@ -37,7 +37,9 @@ impl PairRunner {
         strategy: TruncationStrategy,
     ) -> Result<Self> {
         if batch_size == 0 {
-            return Err(Error::Config("batch size must be at least 1".into()));
+            return Err(Error::InvalidArgument(
+                "batch size must be at least 1".into(),
+            ));
         }
         let mut loaded = SequenceClassifier::load(model, device)?;
         let max_length = model.spec.max_length.or_else(|| {
@@ -251,7 +253,9 @@ impl ZeroShotClassifier {
     /// Pairs per forward pass (default 16).
     pub fn with_batch_size(mut self, batch_size: usize) -> Result<Self> {
         if batch_size == 0 {
-            return Err(Error::Config("batch size must be at least 1".into()));
+            return Err(Error::InvalidArgument(
+                "batch size must be at least 1".into(),
+            ));
         }
         self.runner.batch_size = batch_size;
         Ok(self)
@@ -277,7 +281,9 @@ impl ZeroShotClassifier {
     ) -> Result<ZeroShotResult> {
         self.classify_batch(&[text], candidate_labels, template, multi_label)?
             .pop()
-            .ok_or_else(|| Error::Config("zero-shot classification returned nothing".into()))
+            .ok_or_else(|| {
+                Error::MalformedOutput("zero-shot classification returned nothing".into())
+            })
     }
 
     /// Classify several texts against the same labels, all pairs batched together.
@@ -289,7 +295,7 @@ impl ZeroShotClassifier {
         multi_label: bool,
     ) -> Result<Vec<ZeroShotResult>> {
         if candidate_labels.is_empty() {
-            return Err(Error::Config(
+            return Err(Error::InvalidArgument(
                 "zero-shot classification needs at least one candidate label".into(),
             ));
         }
@@ -330,7 +336,7 @@ impl ZeroShotClassifier {
                 return Err(Error::EmptyInput("zero-shot text"));
             }
             if hypotheses.is_empty() {
-                return Err(Error::Config("no hypotheses to score".into()));
+                return Err(Error::InvalidArgument("no hypotheses to score".into()));
             }
             for h in hypotheses.iter() {
                 inputs.push((*text, h.as_str()).into());
