@@ -7,7 +7,7 @@
 //!   `models/cache/` (git-ignored, listed in `models/cache/bench-models.toml`);
 //! - `ner-default` from the crate's registry, when its files are present.
 //!
-//! Before anything else the bench calls `reportage::models::tune_malloc()`, as a program
+//! Before anything else the bench calls `reportage::torch::tune_malloc()`, as a program
 //! that runs models should; `REPORTAGE_BENCH_MALLOC=default` leaves glibc's defaults, to
 //! measure what the tuning is worth.
 //!
@@ -59,7 +59,7 @@ fn models_available() -> Vec<(String, ModelRegistry)> {
 /// Tune the allocator unless `REPORTAGE_BENCH_MALLOC=default`; the label says which ran.
 fn malloc_choice() -> &'static str {
     let skip = std::env::var("REPORTAGE_BENCH_MALLOC").is_ok_and(|v| v == "default");
-    if !skip && reportage::models::tune_malloc() {
+    if !skip && reportage::torch::tune_malloc() {
         "malloc-tuned"
     } else {
         "malloc-default"

@@ -56,7 +56,7 @@ fn wanted(name: &str) -> bool {
 }
 
 fn bench(c: &mut Criterion) {
-    reportage::models::tune_malloc();
+    reportage::torch::tune_malloc();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("benches/stance_sentences.txt")).unwrap();
     let pairs: Vec<(&str, &str)> = text.lines().map(|s| (s, TARGET)).collect();

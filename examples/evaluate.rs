@@ -94,7 +94,7 @@ output:
 fn main() {
     // At start-up, before any model or thread exists: keep libtorch's freed blocks for the
     // next forward pass (README, "Models"); timings without it are not what users get.
-    reportage::models::tune_malloc();
+    reportage::torch::tune_malloc();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let stdout = std::io::stdout();
     if let Err(e) = run(&args, &mut stdout.lock()) {

@@ -38,7 +38,7 @@ fn main() -> reportage::Result<()> {
         None => 32,
     };
     let name = flag("--model").unwrap_or_else(|| "nli-default".into());
-    reportage::models::tune_malloc();
+    reportage::torch::tune_malloc();
     let registry = ModelRegistry::load_default()?;
     let model = ZeroShotClassifier::new(&registry.resolve(&name)?, Device::Cpu)?
         .with_batch_size(batch_size)?;

@@ -7,7 +7,10 @@
 //! Modules, one per capability; each imports only the layers above it in this list:
 //! - [`text`]: byte spans into the text, word tokens and the stemmer;
 //! - [`sentences`]: rule-based sentence splitting with byte offsets (no libtorch);
-//! - [`models`]: the registry of known models (`models.toml`) and their verified files;
+//! - [`models`]: the registry of known models (`models.toml`), their verified files and
+//!   their `config.json`;
+//! - [`torch`]: loading and running models in libtorch (feature `torch`): weights, batches,
+//!   forward passes, probabilities; and [`torch::tune_malloc`];
 //! - [`entities`]: transformer NER through rust-bert (feature `torch`), and a gazetteer;
 //! - [`stance`]: stance toward a target with NLI zero-shot or fine-tuned classifiers;
 //! - [`events`]: event records assembled from the above;
@@ -33,6 +36,7 @@ pub mod models;
 pub mod presets;
 pub mod sentences;
 pub mod stance;
+pub mod torch;
 
 pub use entities::{Entity, EntityKind, EntityRecognition, GazetteerRecognizer, MergedRecognizer};
 #[cfg(feature = "torch")]

@@ -24,12 +24,13 @@ use crate::entities::{
 };
 use crate::error::{Error, Result};
 use crate::events::EventExtractor;
-use crate::models::{tune_malloc, ModelRegistry, Task};
+use crate::models::{ModelRegistry, Task};
 use crate::sentences::SentenceSplitter;
 use crate::stance::{
     ClassifierStanceConfig, ClassifierStanceDetector, NliStanceConfig, NliStanceDetector,
     StanceDetection,
 };
+use crate::torch::tune_malloc;
 
 /// The registry name of the default NER model.
 pub const NER_MODEL: &str = "ner-default";

@@ -307,6 +307,24 @@ fn errors_not_panics() {
     };
     let err = EntityRecognizer::from_registry(&registry(), "ner-bert-bio", config).err();
     assert!(matches!(err, Some(Error::InvalidArgument(_))));
+
+    // A maximum length beyond the model's 64 positions makes libtorch fail inside the
+    // forward pass; the panic comes back as an error naming the model.
+    let config = EntityRecognizerConfig {
+        max_length: Some(1000),
+        ..Default::default()
+    };
+    let ner = EntityRecognizer::from_registry(&registry(), "ner-bert-bio", config).unwrap();
+    let long = "Aleppo ".repeat(200);
+    match ner.recognize(&long) {
+        Err(Error::Model { model, message }) => {
+            assert_eq!(model, "ner-bert-bio");
+            assert!(message.contains("forward pass failed"), "{message}");
+        }
+        other => panic!("expected a model error, got {other:?}"),
+    }
+    // The recognizer is still usable afterwards.
+    assert!(ner.recognize("Aleppo").is_ok());
 }
 
 #[test]

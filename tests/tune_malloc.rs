@@ -1,4 +1,4 @@
-//! `models::tune_malloc` must stop glibc from handing large freed blocks back to the kernel,
+//! `torch::tune_malloc` must stop glibc from handing large freed blocks back to the kernel,
 //! on the main thread and on threads started after it. No test harness (`harness = false`
 //! in Cargo.toml): the harness runs tests on threads it started first, and glibc fixes its
 //! arena limit when the second thread allocates, so this must run on a clean main thread.
@@ -7,7 +7,7 @@
 fn main() {
     // Untuned first, so the checks below can tell a difference.
     let untuned = faults_of_three_rounds();
-    assert!(reportage::models::tune_malloc());
+    assert!(reportage::torch::tune_malloc());
     let tuned = faults_of_three_rounds();
     let tuned_thread = std::thread::spawn(faults_of_three_rounds).join().unwrap();
     // Untuned, each round faults most of its 96 MiB back in (about 24,500 faults of 4 KiB
@@ -26,7 +26,7 @@ fn main() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn main() {
-    assert!(!reportage::models::tune_malloc());
+    assert!(!reportage::torch::tune_malloc());
 }
 
 /// Minor page faults of this process so far (field 10 of `/proc/self/stat`).

@@ -210,25 +210,6 @@ pub fn subword_flags_from_word_ids(word_ids: &[Option<u32>]) -> Vec<bool> {
         .collect()
 }
 
-/// Softmax over each row of `n_labels` logits, in place, shifted by the row maximum as
-/// `transformers` does.
-pub fn softmax_rows(logits: &mut [f32], n_labels: usize) {
-    if n_labels == 0 {
-        return;
-    }
-    for row in logits.chunks_mut(n_labels) {
-        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let mut sum = 0.0f32;
-        for x in row.iter_mut() {
-            *x = (*x - max).exp();
-            sum += *x;
-        }
-        for x in row.iter_mut() {
-            *x /= sum;
-        }
-    }
-}
-
 /// Index of the largest value; the first one on ties (as `numpy.argmax`).
 fn argmax(row: &[f32]) -> (usize, f32) {
     let mut best = (0, row[0]);
@@ -655,15 +636,5 @@ mod tests {
             subword_flags_from_word_ids(&[Some(0), Some(0), Some(1), None, None]),
             [false, true, false, false, false]
         );
-    }
-
-    #[test]
-    fn softmax_matches_definition() {
-        let mut v = vec![1.0, 2.0, 3.0, 0.0, 0.0, 0.0];
-        softmax_rows(&mut v, 3);
-        let e: Vec<f32> = [1.0f32, 2.0, 3.0].iter().map(|x| x.exp()).collect();
-        let s: f32 = e.iter().sum();
-        assert!((v[2] - e[2] / s).abs() < 1e-6);
-        assert!((v[3] - 1.0 / 3.0).abs() < 1e-6);
     }
 }

@@ -7,16 +7,18 @@ use tokenizers::models::ModelWrapper;
 use tokenizers::{Encoding, PostProcessor};
 
 use super::aggregate::{
-    aggregate, is_subword, softmax_rows, subword_flags_from_word_ids, AggregationStrategy,
-    LabelSet, RawEntity, SubwordRule, TokenView, WordBoundaries,
+    aggregate, is_subword, subword_flags_from_word_ids, AggregationStrategy, LabelSet,
+    RawEntity, SubwordRule, TokenView, WordBoundaries,
 };
 use super::window::{merge_overlapping, shift, token_windows};
 use super::{Entity, EntityRecognition, LabelScheme};
-use crate::models::torch::{to_vec_f32, Batch, Loaded, TokenClassifier};
-use crate::models::{Architecture, ModelRegistry, ResolvedModel};
+use crate::models::{ModelRegistry, ResolvedModel};
 use crate::sentences::{SentenceSegmentation, SentenceSplitter};
 use crate::text::span::CharIndex;
 use crate::text::Span;
+use crate::torch::check_batch_size;
+use crate::torch::model::TokenClassifier;
+use crate::torch::runner::Runner;
 use crate::{Error, Result};
 
 /// How an [`EntityRecognizer`] runs. `Default` gives `first` aggregation, automatic label
@@ -69,7 +71,7 @@ impl Default for EntityRecognizerConfig {
 /// service keeps one per worker thread, or one behind a `Mutex`.
 ///
 /// On Linux with glibc, a program that runs models should call
-/// [`tune_malloc`](crate::models::tune_malloc) once at start-up: without it glibc hands the
+/// [`tune_malloc`](crate::torch::tune_malloc) once at start-up: without it glibc hands the
 /// large blocks of every forward pass back to the kernel and faults them in again, which
 /// cost a BERT-base batch of 32 about a sixth of its time (BENCHMARKS.md).
 ///
@@ -87,8 +89,7 @@ impl Default for EntityRecognizerConfig {
 /// # Ok::<(), reportage::Error>(())
 /// ```
 pub struct EntityRecognizer {
-    loaded: Loaded<TokenClassifier>,
-    name: String,
+    runner: Runner<TokenClassifier>,
     labels: LabelSet,
     config: EntityRecognizerConfig,
     max_length: usize,
@@ -115,26 +116,12 @@ struct Piece {
 impl EntityRecognizer {
     /// Load a resolved (checksum-verified) model.
     pub fn new(model: &ResolvedModel, config: EntityRecognizerConfig) -> Result<Self> {
-        if config.batch_size == 0 {
-            return Err(Error::InvalidArgument(
-                "batch_size must be at least 1".into(),
-            ));
-        }
+        check_batch_size(config.batch_size)?;
         let loaded = TokenClassifier::load(model, config.device)?;
         let labels = LabelSet::new(loaded.config.labels.clone(), config.scheme)?;
-        let positions =
-            loaded
-                .config
-                .int("max_position_embeddings")
-                .map(|p| match model.spec.architecture {
-                    // RoBERTa-style position ids start after the padding index.
-                    Architecture::Roberta | Architecture::XlmRoberta => p - 2,
-                    _ => p,
-                });
         let max_length = config
             .max_length
-            .or(model.spec.max_length)
-            .or(positions.and_then(|p| usize::try_from(p).ok()))
+            .or(loaded.config.max_length(&model.spec))
             .unwrap_or(512);
         let added_tokens = loaded
             .tokenizer
@@ -161,8 +148,7 @@ impl EntityRecognizer {
             .iter()
             .find_map(|t| loaded.tokenizer.token_to_id(t));
         Ok(EntityRecognizer {
-            loaded,
-            name: model.name().to_string(),
+            runner: Runner::new(model, loaded, config.batch_size)?,
             labels,
             config,
             max_length,
@@ -210,23 +196,13 @@ impl EntityRecognizer {
         &self.config
     }
 
-    fn tokenizer_error(&self, e: impl std::fmt::Display) -> Error {
-        Error::Tokenizer(format!("{}: {e}", self.name))
-    }
-
-    fn model_error(&self, e: impl std::fmt::Display) -> Error {
-        Error::Model {
-            model: self.name.clone(),
-            message: e.to_string(),
-        }
-    }
-
     fn encode(&self, text: &str) -> Result<Encoding> {
         let mut encoding = self
+            .runner
             .loaded
             .tokenizer
             .encode(text, true)
-            .map_err(|e| self.tokenizer_error(e))?;
+            .map_err(|e| self.runner.tokenizer_error(e))?;
         if self.case_token_types {
             let types = case_type_ids(text, &encoding);
             encoding.set_type_ids(types);
@@ -297,34 +273,8 @@ impl EntityRecognizer {
 
     /// Label probabilities of each piece's tokens: `probs[p]` is `[tokens, labels]` flat.
     fn probabilities(&self, pieces: &[Piece]) -> Result<Vec<Vec<f32>>> {
-        let n = self.labels.len();
-        let mut order: Vec<usize> = (0..pieces.len()).collect();
-        order.sort_by_key(|&p| std::cmp::Reverse(pieces[p].encoding.len()));
-        let mut out = vec![Vec::new(); pieces.len()];
-        for chunk in order.chunks(self.config.batch_size) {
-            let encodings: Vec<&Encoding> = chunk.iter().map(|&p| &pieces[p].encoding).collect();
-            let batch = Batch::new(&encodings, self.loaded.pad_id, self.loaded.device);
-            let logits = self
-                .loaded
-                .model
-                .forward(&batch)
-                .map_err(|e| self.model_error(e))?;
-            let size = logits.size();
-            if size.len() != 3 || size[2] as usize != n {
-                return Err(Error::LabelMap {
-                    model: self.name.clone(),
-                    message: format!("the classifier gives {size:?} logits for {n} labels"),
-                });
-            }
-            let width = size[1] as usize;
-            let flat = to_vec_f32(&logits).map_err(|e| self.model_error(e))?;
-            for (row, &p) in chunk.iter().enumerate() {
-                let len = pieces[p].encoding.len();
-                let start = row * width * n;
-                out[p] = flat[start..start + len * n].to_vec();
-            }
-        }
-        Ok(out)
+        let encodings: Vec<&Encoding> = pieces.iter().map(|p| &p.encoding).collect();
+        self.runner.probabilities(&encodings, |_| Ok(()))
     }
 
     /// Entities of one piece, with spans into the piece's text.
@@ -332,7 +282,7 @@ impl EntityRecognizer {
         &self,
         piece: &Piece,
         text: &str,
-        logits: Vec<f32>,
+        token_probs: Vec<f32>,
     ) -> Result<Vec<RawEntity>> {
         let n = self.labels.len();
         let enc = &piece.encoding;
@@ -357,16 +307,15 @@ impl EntityRecognizer {
                 span,
                 is_subword: sub,
             });
-            probs.extend_from_slice(&logits[i * n..(i + 1) * n]);
+            probs.extend_from_slice(&token_probs[i * n..(i + 1) * n]);
         }
-        softmax_rows(&mut probs, n);
         aggregate(text, &tokens, &probs, &self.labels, self.config.aggregation).map_err(|e| match e
         {
             Error::LabelMap { message, .. } => Error::LabelMap {
-                model: self.name.clone(),
+                model: self.runner.name().to_string(),
                 message,
             },
-            Error::Tokenizer(m) => self.tokenizer_error(m),
+            Error::Tokenizer(m) => self.runner.tokenizer_error(m),
             e => e,
         })
     }
@@ -429,12 +378,12 @@ fn window_encoding(full: &Encoding, head: usize, tail: usize, range: Range<usize
 impl EntityRecognition for EntityRecognizer {
     fn recognize_batch(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>> {
         let pieces = self.pieces(texts)?;
-        let logits = self.probabilities(&pieces)?;
+        let probs = self.probabilities(&pieces)?;
         let mut per_text: Vec<Vec<RawEntity>> = vec![Vec::new(); texts.len()];
         let mut windows: Vec<(usize, usize, Vec<RawEntity>)> = Vec::new();
-        for (piece, logits) in pieces.iter().zip(logits) {
+        for (piece, probs) in pieces.iter().zip(probs) {
             let text = &texts[piece.text][piece.range.clone()];
-            let mut found = self.piece_entities(piece, text, logits)?;
+            let mut found = self.piece_entities(piece, text, probs)?;
             shift(&mut found, piece.range.start);
             match piece.group {
                 None => per_text[piece.text].extend(found),

@@ -23,11 +23,7 @@
 //! assert!(err.to_string().contains("tiny-ner"));
 //! ```
 
-mod malloc;
-#[cfg(feature = "torch")]
-pub(crate) mod torch;
-
-pub use malloc::tune_malloc;
+pub(crate) mod config;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -392,34 +388,13 @@ fn check_labels_against_config(model: &ResolvedModel) -> Result<()> {
     if model.spec.labels.is_empty() || !path.is_file() {
         return Ok(());
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    let config: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Model {
-        model: model.spec.name.clone(),
-        message: format!("{}: {e}", path.display()),
-    })?;
-    let Some(id2label) = config.get("id2label").and_then(|v| v.as_object()) else {
-        return Ok(());
-    };
-    let mut from_config = vec![None; id2label.len()];
-    for (id, label) in id2label {
-        let index: usize = id.parse().map_err(|_| Error::LabelMap {
-            model: model.spec.name.clone(),
-            message: format!("config.json id2label has a non-numeric id `{id}`"),
-        })?;
-        if let Some(slot) = from_config.get_mut(index) {
-            *slot = label.as_str().map(str::to_string);
-        }
-    }
-    let from_config: Vec<String> = from_config
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect();
-    if from_config != model.spec.labels {
+    let config = config::ModelConfig::read(model.name(), &path)?;
+    if !config.labels.is_empty() && config.labels != model.spec.labels {
         return Err(Error::LabelMap {
             model: model.spec.name.clone(),
             message: format!(
                 "registry labels {:?} differ from config.json id2label {:?}",
-                model.spec.labels, from_config
+                model.spec.labels, config.labels
             ),
         });
     }

@@ -1,7 +1,5 @@
 //! Model-backed stance detection and zero-shot classification (libtorch through rust-bert).
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
 use tch::Device;
 use tokenizers::{
     EncodeInput, Encoding, TruncationDirection, TruncationParams, TruncationStrategy,
@@ -12,19 +10,19 @@ use super::labels::{
 };
 use super::templates::render_template;
 use super::{check_pairs, NliLabelMap, Stance, StanceDetection, StanceScores, StanceTemplates};
-use crate::models::torch::{to_vec_f32, Batch, Loaded, SequenceClassifier};
 use crate::models::{Architecture, ModelRegistry, ResolvedModel};
+use crate::torch::model::SequenceClassifier;
+use crate::torch::runner::Runner;
+use crate::torch::{check_batch_size, tokenizer_error};
 use crate::{Error, Result};
 
 /// Default number of sequence pairs per forward pass.
 pub const DEFAULT_BATCH_SIZE: usize = 16;
 
-/// A sequence classifier over text pairs with the crate's batching: inputs sorted by length
-/// so that a batch pads little, truncation as the task needs, results in input order.
+/// A sequence classifier over text pairs: truncation as the task needs, and BART's check
+/// that every row carries the same number of `</s>`; batching is the shared [`Runner`]'s.
 struct PairRunner {
-    loaded: Loaded<SequenceClassifier>,
-    name: String,
-    batch_size: usize,
+    runner: Runner<SequenceClassifier>,
     /// BART classifies from the last `</s>`; every row must carry as many of them.
     eos_id: Option<u32>,
 }
@@ -36,21 +34,9 @@ impl PairRunner {
         batch_size: usize,
         strategy: TruncationStrategy,
     ) -> Result<Self> {
-        if batch_size == 0 {
-            return Err(Error::InvalidArgument(
-                "batch size must be at least 1".into(),
-            ));
-        }
+        check_batch_size(batch_size)?;
         let mut loaded = SequenceClassifier::load(model, device)?;
-        let max_length = model.spec.max_length.or_else(|| {
-            let positions = loaded.config.int("max_position_embeddings")? as usize;
-            // RoBERTa-style position ids start after the padding index: two fewer usable slots.
-            Some(match model.spec.architecture {
-                Architecture::Roberta | Architecture::XlmRoberta => positions.saturating_sub(2),
-                _ => positions,
-            })
-        });
-        if let Some(max_length) = max_length {
+        if let Some(max_length) = loaded.config.max_length(&model.spec) {
             // As the pipelines do: cut the text, never the hypothesis or the target.
             loaded
                 .tokenizer
@@ -60,7 +46,7 @@ impl PairRunner {
                     strategy,
                     stride: 0,
                 }))
-                .map_err(|e| Error::Tokenizer(format!("{}: {e}", model.name())))?;
+                .map_err(|e| tokenizer_error(model.name(), e))?;
         }
         let eos_id = match model.spec.architecture {
             Architecture::Bart => {
@@ -83,55 +69,24 @@ impl PairRunner {
             _ => None,
         };
         Ok(PairRunner {
-            loaded,
-            name: model.name().to_string(),
-            batch_size,
+            runner: Runner::new(model, loaded, batch_size)?,
             eos_id,
         })
     }
 
-    fn num_labels(&self) -> usize {
-        self.loaded.config.labels.len()
-    }
-
-    fn model_error(&self, message: impl Into<String>) -> Error {
-        Error::Model {
-            model: self.name.clone(),
-            message: message.into(),
-        }
-    }
-
-    /// Logits of each input, `num_labels` each, in input order.
+    /// Logits of each input, one per model label, in input order.
     fn logits(&self, inputs: Vec<EncodeInput<'_>>) -> Result<Vec<Vec<f32>>> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
         let encodings = self
+            .runner
             .loaded
             .tokenizer
             .encode_batch(inputs, true)
-            .map_err(|e| Error::Tokenizer(format!("{}: {e}", self.name)))?;
-        let mut order: Vec<usize> = (0..encodings.len()).collect();
-        order.sort_by_key(|&i| encodings[i].len());
-        let n = self.num_labels();
-        let mut out = vec![Vec::new(); encodings.len()];
-        for chunk in order.chunks(self.batch_size) {
-            let rows: Vec<&Encoding> = chunk.iter().map(|&i| &encodings[i]).collect();
-            self.check_eos(&rows)?;
-            let flat = self.forward(&rows)?;
-            if flat.len() != rows.len() * n {
-                return Err(self.model_error(format!(
-                    "expected {} logits per input, got {} for {} inputs",
-                    n,
-                    flat.len(),
-                    rows.len()
-                )));
-            }
-            for (&i, row) in chunk.iter().zip(flat.chunks(n)) {
-                out[i] = row.to_vec();
-            }
-        }
-        Ok(out)
+            .map_err(|e| self.runner.tokenizer_error(e))?;
+        let rows: Vec<&Encoding> = encodings.iter().collect();
+        self.runner.logits(&rows, |batch| self.check_eos(batch))
     }
 
     fn check_eos(&self, rows: &[&Encoding]) -> Result<()> {
@@ -141,42 +96,13 @@ impl PairRunner {
         let count = |e: &Encoding| e.get_ids().iter().filter(|&&id| id == eos).count();
         let first = count(rows[0]);
         if first == 0 || rows.iter().any(|e| count(e) != first) {
-            return Err(self.model_error(
+            return Err(self.runner.model_error(
                 "all inputs must contain the same, non-zero number of </s> tokens \
                  (does the text contain a literal </s>?)",
             ));
         }
         Ok(())
     }
-
-    fn forward(&self, rows: &[&Encoding]) -> Result<Vec<f32>> {
-        let batch = Batch::new(rows, self.loaded.pad_id, self.loaded.device);
-        // rust-bert and tch panic on shape errors deep inside a forward pass; a bad input
-        // must come back as an error, not take the caller's thread down.
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            self.loaded
-                .model
-                .forward(&batch)
-                .map_err(|e| e.to_string())
-                .and_then(|t| to_vec_f32(&t).map_err(|e| e.to_string()))
-        }));
-        match result {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(self.model_error(format!("forward pass failed: {e}"))),
-            Err(panic) => {
-                let msg = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "panic".into());
-                Err(self.model_error(format!("forward pass failed: {msg}")))
-            }
-        }
-    }
-}
-
-fn resolve_default(name: &str) -> Result<ResolvedModel> {
-    ModelRegistry::load_default()?.resolve(name)
 }
 
 /// What a zero-shot classification returns for one text, like the `transformers` pipeline:
@@ -210,9 +136,11 @@ impl ZeroShotResult {
 /// contradiction for each label alone. Pairs of all texts and labels are batched together.
 ///
 /// ```no_run
+/// use reportage::models::ModelRegistry;
 /// use reportage::stance::ZeroShotClassifier;
 /// use reportage::Device;
-/// let zs = ZeroShotClassifier::from_registry("nli-default", Device::Cpu)?;
+/// let registry = ModelRegistry::load_default()?;
+/// let zs = ZeroShotClassifier::from_registry(&registry, "nli-default", Device::Cpu)?;
 /// let r = zs.classify(
 ///     "Police fired tear gas at protesters in Nairobi.",
 ///     &["protest", "diplomacy", "fighting"],
@@ -241,23 +169,18 @@ impl ZeroShotClassifier {
             DEFAULT_BATCH_SIZE,
             TruncationStrategy::OnlyFirst,
         )?;
-        let map = NliLabelMap::from_labels(model.name(), &runner.loaded.config.labels)?;
+        let map = NliLabelMap::from_labels(model.name(), runner.runner.labels())?;
         Ok(ZeroShotClassifier { runner, map })
     }
 
-    /// Load a model of the crate's registry by name.
-    pub fn from_registry(name: &str, device: Device) -> Result<Self> {
-        Self::new(&resolve_default(name)?, device)
+    /// Resolve `name` in `registry` (checking its files) and load it.
+    pub fn from_registry(registry: &ModelRegistry, name: &str, device: Device) -> Result<Self> {
+        Self::new(&registry.resolve(name)?, device)
     }
 
     /// Pairs per forward pass (default 16).
     pub fn with_batch_size(mut self, batch_size: usize) -> Result<Self> {
-        if batch_size == 0 {
-            return Err(Error::InvalidArgument(
-                "batch size must be at least 1".into(),
-            ));
-        }
-        self.runner.batch_size = batch_size;
+        self.runner.runner.set_batch_size(batch_size)?;
         Ok(self)
     }
 
@@ -268,7 +191,7 @@ impl ZeroShotClassifier {
 
     /// The model's labels, in output order.
     pub fn model_labels(&self) -> &[String] {
-        &self.runner.loaded.config.labels
+        self.runner.runner.labels()
     }
 
     /// Classify one text; `template` is a `transformers`-style template with one `{}`.
@@ -404,8 +327,11 @@ impl Default for NliStanceConfig {
 /// scored as [`ZeroShotClassifier`] scores candidate labels; template sets are averaged.
 ///
 /// ```no_run
+/// use reportage::models::ModelRegistry;
 /// use reportage::stance::{NliStanceConfig, NliStanceDetector, StanceDetection};
-/// let detector = NliStanceDetector::from_registry("nli-default", NliStanceConfig::default())?;
+/// let registry = ModelRegistry::load_default()?;
+/// let detector =
+///     NliStanceDetector::from_registry(&registry, "nli-default", NliStanceConfig::default())?;
 /// let s = detector.detect("Officials welcomed the ceasefire.", "the ceasefire")?;
 /// println!("{} {:.2}", s.stance, s.score);
 /// # Ok::<(), reportage::Error>(())
@@ -428,9 +354,13 @@ impl NliStanceDetector {
         })
     }
 
-    /// Load a model of the crate's registry by name.
-    pub fn from_registry(name: &str, config: NliStanceConfig) -> Result<Self> {
-        Self::new(&resolve_default(name)?, config)
+    /// Resolve `name` in `registry` (checking its files) and load it.
+    pub fn from_registry(
+        registry: &ModelRegistry,
+        name: &str,
+        config: NliStanceConfig,
+    ) -> Result<Self> {
+        Self::new(&registry.resolve(name)?, config)
     }
 
     /// The templates in use.
@@ -512,8 +442,11 @@ impl Default for ClassifierStanceConfig {
 /// Scores are the softmax over the model's labels, summed per stance.
 ///
 /// ```no_run
+/// use reportage::models::ModelRegistry;
 /// use reportage::stance::{ClassifierStanceConfig, ClassifierStanceDetector, StanceDetection};
-/// let detector = ClassifierStanceDetector::from_registry("stance-default", ClassifierStanceConfig::default())?;
+/// let registry = ModelRegistry::load_default()?;
+/// let config = ClassifierStanceConfig::default();
+/// let detector = ClassifierStanceDetector::from_registry(&registry, "stance-default", config)?;
 /// let s = detector.detect("The editorial opposes the sanctions.", "the sanctions")?;
 /// # Ok::<(), reportage::Error>(())
 /// ```
@@ -532,7 +465,7 @@ impl ClassifierStanceDetector {
             ClassifierInput::TextOnly => TruncationStrategy::LongestFirst,
         };
         let runner = PairRunner::load(model, config.device, config.batch_size, strategy)?;
-        let labels = &runner.loaded.config.labels;
+        let labels = runner.runner.labels();
         for (label, _) in &config.label_map {
             if !labels.iter().any(|l| l.eq_ignore_ascii_case(label)) {
                 return Err(Error::LabelMap {
@@ -565,14 +498,18 @@ impl ClassifierStanceDetector {
         })
     }
 
-    /// Load a model of the crate's registry by name.
-    pub fn from_registry(name: &str, config: ClassifierStanceConfig) -> Result<Self> {
-        Self::new(&resolve_default(name)?, config)
+    /// Resolve `name` in `registry` (checking its files) and load it.
+    pub fn from_registry(
+        registry: &ModelRegistry,
+        name: &str,
+        config: ClassifierStanceConfig,
+    ) -> Result<Self> {
+        Self::new(&registry.resolve(name)?, config)
     }
 
     /// The model's labels, in output order.
     pub fn labels(&self) -> &[String] {
-        &self.runner.loaded.config.labels
+        self.runner.runner.labels()
     }
 
     /// The stance of each label, in output order.

@@ -1,9 +1,6 @@
-//! The libtorch side of the registry: architecture mapping, checked weight loading,
-//! tokenizer loading, batching, and the two model heads the crate uses (token
-//! classification for entities, sequence classification for stance / NLI).
-//!
-//! Everything here is crate-private plumbing: the public surface is the recognizers and
-//! detectors built on top of it.
+//! Models in libtorch: checked weight loading, tokenizer loading, input tensors, and the
+//! two model heads the crate uses (token classification for entities, sequence
+//! classification for stance / NLI) over every architecture the registry names.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -28,7 +25,6 @@ use rust_bert::electra::{ElectraConfig, ElectraForTokenClassification};
 use rust_bert::mobilebert::{
     MobileBertConfig, MobileBertForSequenceClassification, MobileBertForTokenClassification,
 };
-use rust_bert::pipelines::common::ModelType;
 use rust_bert::roberta::{RobertaForSequenceClassification, RobertaForTokenClassification};
 use rust_bert::RustBertError;
 use serde::de::DeserializeOwned;
@@ -36,112 +32,41 @@ use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
 use tokenizers::{Encoding, Tokenizer};
 
-use super::{Architecture, ResolvedModel, Task};
+use super::tokenizer_error;
+use crate::models::config::ModelConfig;
+use crate::models::{Architecture, ResolvedModel, Task};
 use crate::{Error, Result};
 
-impl Architecture {
-    /// rust-bert's name for the architecture.
-    pub fn model_type(self) -> ModelType {
-        match self {
-            Architecture::Bert => ModelType::Bert,
-            Architecture::DistilBert => ModelType::DistilBert,
-            Architecture::Roberta => ModelType::Roberta,
-            Architecture::XlmRoberta => ModelType::XLMRoberta,
-            Architecture::Deberta => ModelType::Deberta,
-            Architecture::DebertaV2 => ModelType::DebertaV2,
-            Architecture::Electra => ModelType::Electra,
-            Architecture::Albert => ModelType::Albert,
-            Architecture::MobileBert => ModelType::MobileBert,
-            Architecture::Longformer => ModelType::Longformer,
-            Architecture::Bart => ModelType::Bart,
-        }
-    }
-}
-
 fn model_error(model: &ResolvedModel, message: impl Into<String>) -> Error {
-    Error::Model {
-        model: model.name().to_string(),
-        message: message.into(),
-    }
+    super::model_error(model.name(), message.into())
 }
 
 fn rust_bert_error(model: &ResolvedModel, what: &str, e: RustBertError) -> Error {
     model_error(model, format!("{what}: {e}"))
 }
 
-/// A model's `config.json`, parsed once: rust-bert's own `Config::from_file` panics on a
-/// malformed file, so the crate reads it with serde and turns every failure into an error.
-pub(crate) struct ModelConfig {
-    raw: serde_json::Value,
-    /// `id2label` ordered by id.
-    pub labels: Vec<String>,
-}
-
-impl ModelConfig {
-    pub fn load(model: &ResolvedModel) -> Result<Self> {
-        let path = model.require("config.json")?;
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let raw: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-            model_error(model, format!("{} is not valid JSON: {e}", path.display()))
-        })?;
-        let labels = labels_from_config(model, &raw)?;
-        Ok(ModelConfig { raw, labels })
-    }
-
-    /// The architecture-specific config struct rust-bert builds models from.
-    fn typed<T: DeserializeOwned>(&self, model: &ResolvedModel) -> Result<T> {
-        let mut raw = self.raw.clone();
-        // rust-bert's DistilBertConfig requires `tie_weights_`, which current transformers no
-        // longer writes; it only concerns the LM head, never the classifiers built here.
-        if model.spec.architecture == Architecture::DistilBert {
-            if let Some(map) = raw.as_object_mut() {
-                map.entry("tie_weights_")
-                    .or_insert(serde_json::Value::Bool(true));
-            }
+/// The architecture-specific config struct rust-bert builds models from.
+fn typed<T: DeserializeOwned>(config: &ModelConfig, model: &ResolvedModel) -> Result<T> {
+    let mut raw = config.raw().clone();
+    // rust-bert's DistilBertConfig requires `tie_weights_`, which current transformers no
+    // longer writes; it only concerns the LM head, never the classifiers built here.
+    if model.spec.architecture == Architecture::DistilBert {
+        if let Some(map) = raw.as_object_mut() {
+            map.entry("tie_weights_")
+                .or_insert(serde_json::Value::Bool(true));
         }
-        serde_json::from_value(raw).map_err(|e| {
-            model_error(
-                model,
-                format!(
-                    "config.json does not describe a {} model: {e}",
-                    model.spec.architecture
-                ),
-            )
-        })
     }
-
-    /// An integer field of the config, if present.
-    pub fn int(&self, key: &str) -> Option<i64> {
-        self.raw.get(key).and_then(|v| v.as_i64())
-    }
+    serde_json::from_value(raw).map_err(|e| {
+        model_error(
+            model,
+            format!(
+                "config.json does not describe a {} model: {e}",
+                model.spec.architecture
+            ),
+        )
+    })
 }
 
-/// `id2label` as a dense vector; ids must be exactly `0..n`.
-fn labels_from_config(model: &ResolvedModel, raw: &serde_json::Value) -> Result<Vec<String>> {
-    let Some(map) = raw.get("id2label").and_then(|v| v.as_object()) else {
-        return Err(Error::LabelMap {
-            model: model.name().to_string(),
-            message: "config.json has no id2label".into(),
-        });
-    };
-    let mut labels = vec![None; map.len()];
-    for (id, label) in map {
-        let index = id
-            .parse::<usize>()
-            .ok()
-            .filter(|&i| i < labels.len())
-            .ok_or_else(|| Error::LabelMap {
-                model: model.name().to_string(),
-                message: format!("id2label ids must be 0..{}, found {id:?}", map.len()),
-            })?;
-        let label = label.as_str().ok_or_else(|| Error::LabelMap {
-            model: model.name().to_string(),
-            message: format!("id2label[{id}] is not a string"),
-        })?;
-        labels[index] = Some(label.to_string());
-    }
-    Ok(labels.into_iter().map(Option::unwrap_or_default).collect())
-}
 
 /// Shapes of the tensors in a safetensors file, read from its header only (no tensor data
 /// is loaded). This lets loading fail with the name of the tensor that is missing or the
@@ -253,10 +178,10 @@ pub(crate) fn load_weights(vs: &mut VarStore, model: &ResolvedModel, file: &str)
 pub(crate) fn load_tokenizer(model: &ResolvedModel) -> Result<Tokenizer> {
     let path = model.require("tokenizer.json")?;
     let mut tokenizer = Tokenizer::from_file(&path)
-        .map_err(|e| Error::Tokenizer(format!("{}: {}: {e}", model.name(), path.display())))?;
+        .map_err(|e| tokenizer_error(model.name(), format!("{}: {e}", path.display())))?;
     tokenizer
         .with_truncation(None)
-        .map_err(|e| Error::Tokenizer(format!("{}: {e}", model.name())))?;
+        .map_err(|e| tokenizer_error(model.name(), e))?;
     tokenizer.with_padding(None);
     Ok(tokenizer)
 }
@@ -310,12 +235,7 @@ pub(crate) fn pad_id(
         .iter()
         .find_map(|t| tokenizer.token_to_id(t))
         .or_else(|| config.int("pad_token_id").map(|id| id as u32))
-        .ok_or_else(|| {
-            Error::Tokenizer(format!(
-                "{}: the tokenizer has no padding token",
-                model.name()
-            ))
-        })
+        .ok_or_else(|| tokenizer_error(model.name(), "the tokenizer has no padding token"))
 }
 
 /// Checks shared by both heads before anything is built.
@@ -345,7 +265,7 @@ macro_rules! build_arm {
     ($model:expr, $config:expr, $p:expr) => {
         macro_rules! build {
             ($variant:ident, $ty:ty, $cfg:ty) => {{
-                let c: $cfg = $config.typed($model)?;
+                let c: $cfg = typed($config, $model)?;
                 Self::$variant(
                     <$ty>::new($p, &c)
                         .map_err(|err| rust_bert_error($model, "cannot build the model", err))?,
@@ -390,7 +310,7 @@ fn load_with<M>(
     if config.labels.is_empty() {
         return Err(Error::LabelMap {
             model: model.name().to_string(),
-            message: "id2label is empty".into(),
+            message: "config.json has no id2label, or an empty one".into(),
         });
     }
     let tokenizer = load_tokenizer(model)?;

@@ -25,7 +25,7 @@
 /// three parameters.
 ///
 /// ```
-/// let tuned = reportage::models::tune_malloc();
+/// let tuned = reportage::torch::tune_malloc();
 /// assert_eq!(tuned, cfg!(all(target_os = "linux", target_env = "gnu")));
 /// ```
 pub fn tune_malloc() -> bool {
