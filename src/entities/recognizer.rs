@@ -7,8 +7,8 @@ use tokenizers::models::ModelWrapper;
 use tokenizers::{Encoding, PostProcessor};
 
 use super::aggregate::{
-    aggregate, is_subword, subword_flags_from_word_ids, AggregationStrategy, LabelSet,
-    RawEntity, SubwordRule, TokenView, WordBoundaries,
+    aggregate, is_subword, subword_flags_from_word_ids, AggregationStrategy, LabelSet, RawEntity,
+    SubwordRule, TokenView, WordBoundaries,
 };
 use super::window::{merge_overlapping, shift, token_windows};
 use super::{Entity, EntityRecognition, LabelScheme};

@@ -327,7 +327,12 @@ fn titles_initials_and_times_do_not_end_sentences() {
     );
     assert_eq!(
         en("Headline\n\nGen. Smith spoke. Troops left the U.S. base. Done"),
-        ["Headline", "Gen. Smith spoke.", "Troops left the U.S. base.", "Done"]
+        [
+            "Headline",
+            "Gen. Smith spoke.",
+            "Troops left the U.S. base.",
+            "Done"
+        ]
     );
 }
 

@@ -67,7 +67,6 @@ fn typed<T: DeserializeOwned>(config: &ModelConfig, model: &ResolvedModel) -> Re
     })
 }
 
-
 /// Shapes of the tensors in a safetensors file, read from its header only (no tensor data
 /// is loaded). This lets loading fail with the name of the tensor that is missing or the
 /// wrong size, instead of a bare libtorch message, and catches truncated files.

@@ -108,9 +108,9 @@ impl<H: Head> Runner<H> {
                     None => (row * n, n),
                     Some(w) => (row * w * n, encodings[i].len() * n),
                 };
-                let values = flat
-                    .get(start..start + len)
-                    .ok_or_else(|| self.model_error(format!("{} logits for {size:?}", flat.len())))?;
+                let values = flat.get(start..start + len).ok_or_else(|| {
+                    self.model_error(format!("{} logits for {size:?}", flat.len()))
+                })?;
                 out[i] = values.to_vec();
             }
         }
@@ -137,7 +137,11 @@ impl<H: Head> Runner<H> {
         // rust-bert and tch panic on shape errors deep inside a forward pass; a bad input
         // must come back as an error, not take the caller's thread down.
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let logits = self.loaded.model.logits(&batch).map_err(|e| e.to_string())?;
+            let logits = self
+                .loaded
+                .model
+                .logits(&batch)
+                .map_err(|e| e.to_string())?;
             let values = to_vec_f32(&logits).map_err(|e| e.to_string())?;
             Ok::<_, String>((values, logits.size()))
         }));
