@@ -28,21 +28,16 @@ if [ -x .venv/bin/python ]; then PY=.venv/bin/python; fi
 # would fail there as they fail here); their registry entries are copied verbatim, so the
 # relative `dir` of each points into DIR.
 exec "$PY" - "$DIR" <<'PYEOF'
-import hashlib, os, re, shutil, sys, tomllib
+import os, re, shutil, sys, tomllib
+
+sys.path.insert(0, "scripts")
+from models import say, sha256  # noqa: E402  (scripts/models.py, run just above)
 
 dest = os.path.abspath(os.path.expanduser(sys.argv[1]))
 text = open("models.toml", encoding="utf-8").read()
 registry = tomllib.loads(text)
 blocks = re.split(r"(?m)^(?=\[\[model\]\]\s*$)", text)
 header, blocks = blocks[0], blocks[1:]
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 kept = []
@@ -52,7 +47,7 @@ for block, model in zip(blocks, registry["model"]):
     if os.path.isabs(src) or not files or not all(
         os.path.isfile(os.path.join(src, f)) for f in files
     ):
-        print(f"models: {model['name']}: files not here, not installed", file=sys.stderr)
+        say(f"{model['name']}: files not here, not installed")
         continue
     out = os.path.join(dest, src)
     os.makedirs(out, exist_ok=True)
@@ -63,7 +58,7 @@ for block, model in zip(blocks, registry["model"]):
         if sha256(target) != want:
             sys.exit(f"models: {target}: sha256 differs from models.toml")
     kept.append(block)
-    print(f"models: {model['name']} -> {out}", file=sys.stderr)
+    say(f"{model['name']} -> {out}")
 if not kept:
     sys.exit("models: no model to install (did scripts/models.py fail?)")
 os.makedirs(dest, exist_ok=True)
@@ -71,5 +66,5 @@ tmp = os.path.join(dest, "models.toml.tmp")
 with open(tmp, "w", encoding="utf-8") as f:
     f.write(header + "".join(kept))
 os.replace(tmp, os.path.join(dest, "models.toml"))
-print(f"models: registry {os.path.join(dest, 'models.toml')}", file=sys.stderr)
+say(f"registry {os.path.join(dest, 'models.toml')}")
 PYEOF
