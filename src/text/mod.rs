@@ -1,5 +1,5 @@
 //! The bottom layer: positions into the text ([`span`]) and word tokens with their stems
-//! ([`tokens`]). Every other module builds on these and none of them imports anything above.
+//! ([`stem`]). Every other module builds on these and none of them imports anything above.
 
 pub mod span;
 pub(crate) mod tokens;
