@@ -15,7 +15,7 @@
 //! - [`events`]: a gold file of events per report and the scores of extracted events;
 //! - [`speed`]: latency percentiles, throughput and the process's peak resident memory.
 //!
-//! Bad input is an [`Error`](crate::Error) naming the file and the line, never a panic and
+//! Bad input is an [`Error`] naming the file and the line, never a panic and
 //! never a silent repair.
 //!
 //! ```
