@@ -274,6 +274,29 @@ macro_rules! build_arm {
     };
 }
 
+/// The forward pass of the heads both model enums have, then the `$extra` match arms of
+/// the architectures only one of them has. (A macro because each architecture's head is a
+/// type of its own; the names of the inputs come from the caller so its arms can use them.)
+macro_rules! forward_heads {
+    ($self:ident, $batch:ident, $ids:ident, $mask:ident, $types:ident, { $($extra:tt)* }) => {{
+        let $ids = Some(&$batch.input_ids);
+        let $mask = Some(&$batch.attention_mask);
+        let $types = Some(&$batch.token_type_ids);
+        tch::no_grad(|| {
+            Ok(match $self {
+                Self::Bert(m) => m.forward_t($ids, $mask, $types, None, None, false).logits,
+                Self::DistilBert(m) => m.forward_t($ids, $mask, None, false)?.logits,
+                Self::Roberta(m) => m.forward_t($ids, $mask, $types, None, None, false).logits,
+                Self::Deberta(m) => m.forward_t($ids, $mask, $types, None, None, false)?.logits,
+                Self::DebertaV2(m) => m.forward_t($ids, $mask, $types, None, None, false)?.logits,
+                Self::Albert(m) => m.forward_t($ids, $mask, $types, None, None, false).logits,
+                Self::MobileBert(m) => m.forward_t($ids, $types, None, None, $mask, false)?.logits,
+                $($extra)*
+            })
+        })
+    }};
+}
+
 /// A token-classification model of any architecture the crate supports.
 // One model per recognizer, never in collections: boxing the large variants buys nothing.
 #[allow(clippy::large_enum_variant)]
@@ -368,20 +391,8 @@ impl TokenClassifier {
 
     /// Logits of shape `[batch, tokens, labels]`.
     pub fn forward(&self, batch: &Batch) -> std::result::Result<Tensor, RustBertError> {
-        let ids = Some(&batch.input_ids);
-        let mask = Some(&batch.attention_mask);
-        let types = Some(&batch.token_type_ids);
-        tch::no_grad(|| {
-            Ok(match self {
-                Self::Bert(m) => m.forward_t(ids, mask, types, None, None, false).logits,
-                Self::DistilBert(m) => m.forward_t(ids, mask, None, false)?.logits,
-                Self::Roberta(m) => m.forward_t(ids, mask, types, None, None, false).logits,
-                Self::Deberta(m) => m.forward_t(ids, mask, types, None, None, false)?.logits,
-                Self::DebertaV2(m) => m.forward_t(ids, mask, types, None, None, false)?.logits,
-                Self::Electra(m) => m.forward_t(ids, mask, types, None, None, false).logits,
-                Self::Albert(m) => m.forward_t(ids, mask, types, None, None, false).logits,
-                Self::MobileBert(m) => m.forward_t(ids, types, None, None, mask, false)?.logits,
-            })
+        forward_heads!(self, batch, ids, mask, types, {
+            Self::Electra(m) => m.forward_t(ids, mask, types, None, None, false).logits,
         })
     }
 }
@@ -440,23 +451,11 @@ impl SequenceClassifier {
 
     /// Logits of shape `[batch, labels]`.
     pub fn forward(&self, batch: &Batch) -> std::result::Result<Tensor, RustBertError> {
-        let ids = Some(&batch.input_ids);
-        let mask = Some(&batch.attention_mask);
-        let types = Some(&batch.token_type_ids);
-        tch::no_grad(|| {
-            Ok(match self {
-                Self::Bert(m) => m.forward_t(ids, mask, types, None, None, false).logits,
-                Self::DistilBert(m) => m.forward_t(ids, mask, None, false)?.logits,
-                Self::Roberta(m) => m.forward_t(ids, mask, types, None, None, false).logits,
-                Self::Deberta(m) => m.forward_t(ids, mask, types, None, None, false)?.logits,
-                Self::DebertaV2(m) => m.forward_t(ids, mask, types, None, None, false)?.logits,
-                Self::Albert(m) => m.forward_t(ids, mask, types, None, None, false).logits,
-                Self::MobileBert(m) => m.forward_t(ids, types, None, None, mask, false)?.logits,
-                Self::Bart(m) => {
-                    m.forward_t(&batch.input_ids, mask, None, None, None, false)
-                        .decoder_output
-                }
-            })
+        forward_heads!(self, batch, ids, mask, types, {
+            Self::Bart(m) => {
+                m.forward_t(&batch.input_ids, mask, None, None, None, false)
+                    .decoder_output
+            }
         })
     }
 }
