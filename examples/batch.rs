@@ -6,6 +6,12 @@
 //! target/release/examples/batch < docs.jsonl > events.jsonl
 //! ```
 //!
+//! Options: `--roles NAME|none` picks the event role tagger (default `roles-default` with
+//! the torch feature; `none` leaves roles to the rules), `--role-merge tagger-first|fill-gaps`
+//! how its actors combine with the rules' (see `reportage::events::RoleMerge`), and
+//! `--stance NAME|none` the stance model (default `stance-default`; `none` for events
+//! without stance, several times faster).
+//!
 //! Documents are read, processed and written one at a time, so memory stays bounded by the
 //! largest document whatever the input size. A line that is not a valid document (bad JSON,
 //! missing `id`/`text`, empty text, a bad `date`) is reported on stderr with its line number
@@ -27,9 +33,23 @@ mod common;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reportage::events::{run_json_lines, LineOutcome};
+use reportage::Error;
 
 fn main() -> reportage::Result<()> {
-    let extractor = common::extractor()?;
+    let mut options = common::ExtractorOptions::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args
+            .next()
+            .ok_or_else(|| Error::InvalidArgument(format!("{flag} needs a value")))?;
+        if !options.set(&flag, &value)? {
+            return Err(Error::InvalidArgument(format!(
+                "unknown option {flag} ({})",
+                common::ExtractorOptions::USAGE
+            )));
+        }
+    }
+    let extractor = common::extractor_with(&options)?;
     let progress = ProgressBar::new_spinner();
     if std::env::var("REPORTAGE_PROGRESS").is_ok_and(|v| v == "0") {
         progress.set_draw_target(ProgressDrawTarget::hidden());

@@ -44,7 +44,7 @@ use reportage::evaluation::speed::{
     current_rss_bytes, peak_rss_bytes, reset_peak_rss, BatchTiming, Latency,
 };
 use reportage::evaluation::Scores;
-use reportage::events::{EventExtractor, Report};
+use reportage::events::{EventExtractor, Report, RoleMerge};
 use reportage::stance::{Stance, StanceDetection};
 use reportage::{EntityRecognition, Error, ModelRegistry, Result, SentenceSplitter};
 use serde::Serialize;
@@ -68,6 +68,9 @@ what to run:
   --compare NAME2         a second model (or recommended / gazetteer) on the same data,
                           in alternated rounds, with the ratios
   --registry FILE         registry to read (default: $REPORTAGE_REGISTRY, else models.toml)
+  --roles NAME|none       events: the role tagger (default: roles-default with the torch
+                          feature, none without); none = the rules alone
+  --role-merge POLICY     events: tagger-first (default) or fill-gaps (see RoleMerge)
 
 labels:
   --map SPEC              ner: GOLD=MODEL|MODEL,...  (e.g. LOC=GPE|LOC,MISC=NORP|MISC)
@@ -225,6 +228,8 @@ struct Args {
     warmup: usize,
     limit: Option<usize>,
     json: bool,
+    roles: Option<String>,
+    role_merge: RoleMerge,
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Args>> {
@@ -263,6 +268,8 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
         warmup: 1,
         limit: None,
         json: false,
+        roles: None,
+        role_merge: RoleMerge::default(),
     };
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
@@ -330,6 +337,14 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
             "--warmup" => a.warmup = number(value()?)?,
             "--limit" => a.limit = Some(number(value()?)?),
             "--json" => a.json = true,
+            "--roles" => {
+                only(&[Events])?;
+                a.roles = Some(value()?)
+            }
+            "--role-merge" => {
+                only(&[Events])?;
+                a.role_merge = common::parse_role_merge(&value()?)?
+            }
             other => return Err(usage(format!("unknown option `{other}`"))),
         }
     }
@@ -1621,16 +1636,16 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
     let mut loaded = Vec::new();
     for subject in args.subjects()? {
         loaded.push(load(&subject, || {
-            let (recognizer, info) = match &subject {
-                // The examples' extractor: the same preset, built in one place.
-                Subject::Recommended => return Ok((common::extractor()?, None)),
-                other => load_recognizer(other, args)?,
-            };
-            let extractor = EventExtractor::builder()
+            // Stance is left out: it costs time and is not scored.
+            let (recognizer, info) = load_recognizer(&subject, args)?;
+            let mut builder = EventExtractor::builder()
                 .sentences(SentenceSplitter::new())
-                .entities_boxed(recognizer)
-                .build();
-            Ok((extractor, info))
+                .entities_boxed(recognizer);
+            // The role tagger runs on the CPU with its default batch size.
+            if let Some(tagger) = common::role_tagger(args.roles.as_deref())? {
+                builder = builder.roles(tagger, args.role_merge);
+            }
+            Ok((builder.build(), info))
         })?);
     }
     let reports: Vec<Report> = gold.iter().map(|g| g.report.clone()).collect();

@@ -32,7 +32,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import training  # noqa: E402
 
 ENTITY_TYPES = ["PER", "NORP", "ORG", "GPE", "LOC", "MISC", "DATE"]
-LABELS = ["O"] + [f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I")]
+
+
+def bio_labels(types):
+    return ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
+
+
+LABELS = bio_labels(ENTITY_TYPES)
 TO_CONLL = {"PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "NORP": "MISC",
             "MISC": "MISC"}
 
@@ -134,6 +140,8 @@ def evaluate(model, tokenizer, records, max_length, device, with_case, batch_siz
             preds[i] = decode_words(records[i]["text"], enc[i][2], logits[row].tolist())
     model.train()
     full = score([[tuple(s) for s in r["spans"]] for r in records], preds)
+    if not all("conll" in r for r in records):
+        return {"full_labels": full}
     conll_pred = [[(s, e, TO_CONLL[t]) for s, e, t in p if t in TO_CONLL] for p in preds]
     conll = score([[tuple(s) for s in r["conll"]] for r in records], conll_pred)
     return {"conll_types": conll, "full_labels": full}
@@ -151,8 +159,15 @@ def main():
     ap.add_argument("--data", required=True, help="folder with train.jsonl and dev.jsonl")
     ap.add_argument("--case-token-types", action="store_true",
                     help="give capitalisation through token type ids (see case_types)")
+    ap.add_argument("--types", default=",".join(ENTITY_TYPES),
+                    help="comma-separated span types of the data (the event role tagger "
+                         "uses SOURCE,TARGET,RECIPROCAL)")
+    ap.add_argument("--init", help="start from this fine-tune (every tensor but the head)")
     args = ap.parse_args()
     training.seed_everything(args.threads, args.device)
+    # The label list is module state read by encode/decode_words; set it once, before use.
+    global LABELS
+    LABELS = bio_labels(args.types.split(","))
 
     tokenizer = BertTokenizerFast.from_pretrained(args.base)
     config = BertConfig.from_pretrained(
@@ -161,6 +176,8 @@ def main():
         architectures=["BertForTokenClassification"])
     model = BertForTokenClassification(config)
     training.load_base(model, args.base)
+    if args.init:
+        training.load_init(model, args.init)
     model.to(args.device)
 
     def read(name):

@@ -5,7 +5,9 @@
 //!   entities scored [`NER_MIN_SCORE`] or more for everything else;
 //! - [`stance_detector`]: any registry model of task `stance` (a fine-tuned classifier) or
 //!   `zero-shot` (NLI with the default hypothesis templates); [`STANCE_MODEL`] by default;
-//! - [`extractor`]: the event extractor with both.
+//! - [`role_tagger`]: `roles-default`, the learned event role tagger, combined with the
+//!   rules' actors as [`ROLE_MERGE`] says;
+//! - [`extractor`]: the event extractor with all three.
 //!
 //! Each also calls [`tune_malloc`] first, which a program that runs models on Linux wants
 //! before it starts threads (see its docs).
@@ -23,7 +25,7 @@ use crate::entities::{
     MergedRecognizer,
 };
 use crate::error::{Error, Result};
-use crate::events::EventExtractor;
+use crate::events::{EventExtractor, RoleMerge, RoleTagger};
 use crate::models::{ModelRegistry, Task};
 use crate::sentences::SentenceSplitter;
 use crate::stance::{
@@ -38,6 +40,12 @@ pub const NER_MODEL: &str = "ner-default";
 pub const STANCE_MODEL: &str = "stance-default";
 /// The registry name of the default NLI model.
 pub const NLI_MODEL: &str = "nli-default";
+/// The registry name of the default event role tagger.
+pub const ROLES_MODEL: &str = "roles-default";
+
+/// How the role tagger's actors combine with the rules' (measured on the hand-coded real
+/// sentences and the gold reports: models/README.md, "roles-default").
+pub const ROLE_MERGE: RoleMerge = RoleMerge::TaggerFirst;
 
 /// Entities of `ner-default` scored below this are dropped before the gazetteer is asked
 /// (measured on the held-out sets: models/README.md, "recommended recognizer").
@@ -79,12 +87,27 @@ pub fn stance_detector(registry: &ModelRegistry, name: &str) -> Result<Box<dyn S
     }
 }
 
-/// The event extractor with the recommended recognizer and the default stance model: events
-/// carry the report's stance toward each actor, read from the sentences that mention it.
+/// The default event role tagger: `roles-default` (a token classifier trained on real news
+/// sentences marked with event sources, targets and reciprocal participants), word-level
+/// "first" aggregation as it was trained and scored.
+pub fn role_tagger(registry: &ModelRegistry) -> Result<RoleTagger> {
+    tune_malloc();
+    let config = EntityRecognizerConfig {
+        aggregation: AggregationStrategy::First,
+        ..Default::default()
+    };
+    let model = EntityRecognizer::from_registry(registry, ROLES_MODEL, config)?;
+    Ok(RoleTagger::new(model))
+}
+
+/// The event extractor with the recommended recognizer, the default role tagger and the
+/// default stance model: events carry the report's stance toward each actor, read from the
+/// sentences that mention it.
 pub fn extractor(registry: &ModelRegistry) -> Result<EventExtractor> {
     Ok(EventExtractor::builder()
         .sentences(SentenceSplitter::new())
         .entities(recognizer(registry)?)
+        .roles(role_tagger(registry)?, ROLE_MERGE)
         .stance_boxed(Some(stance_detector(registry, STANCE_MODEL)?))
         .build())
 }

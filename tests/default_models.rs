@@ -6,10 +6,11 @@ use std::path::Path;
 
 use reportage::models::{ModelRegistry, Task};
 
-const DEFAULTS: [&str; 4] = [
+const DEFAULTS: [&str; 5] = [
     "ner-default",
     "nli-default",
     "stance-default",
+    "roles-default",
     "minilm-embeddings",
 ];
 
@@ -33,6 +34,8 @@ fn default_models_are_listed_with_checksums() {
     assert_eq!(reg.get("ner-default").unwrap().task, Task::Ner);
     assert_eq!(reg.get("nli-default").unwrap().task, Task::ZeroShot);
     assert_eq!(reg.get("stance-default").unwrap().task, Task::Stance);
+    // A token classifier like the NER models; its labels are event roles.
+    assert_eq!(reg.get("roles-default").unwrap().task, Task::Ner);
     assert_eq!(reg.get("minilm-embeddings").unwrap().task, Task::Embeddings);
 }
 

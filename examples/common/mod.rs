@@ -10,7 +10,7 @@ use std::io::Read;
 
 #[cfg(not(feature = "torch"))]
 use reportage::entities::GazetteerRecognizer;
-use reportage::events::EventExtractor;
+use reportage::events::{EventExtractor, RoleMerge, RoleTagger};
 use reportage::{EntityRecognition, Result, SentenceSplitter, StanceDetection};
 
 /// The report the examples read when given no file.
@@ -92,13 +92,94 @@ pub fn stance_detector_named(name: &str) -> Result<Box<dyn StanceDetection>> {
     )))
 }
 
-/// The event extractor with the models above.
+/// The event extractor with the models above and the default role tagger.
 pub fn extractor() -> Result<EventExtractor> {
-    Ok(EventExtractor::builder()
+    extractor_with(&ExtractorOptions::default())
+}
+
+/// What the event examples let a user choose (`--roles`, `--role-merge`, `--stance`).
+#[derive(Debug, Default)]
+pub struct ExtractorOptions {
+    /// A registry role tagger, `none` for the rules alone, or `None` for the default
+    /// (`roles-default` with the torch feature, the rules alone without).
+    pub roles: Option<String>,
+    pub role_merge: RoleMerge,
+    /// A registry stance model, `none` for no stance, or `None` for the default.
+    pub stance: Option<String>,
+}
+
+impl ExtractorOptions {
+    /// Options help text, for the examples' usage lines.
+    pub const USAGE: &'static str =
+        "--roles NAME|none, --role-merge tagger-first|fill-gaps, --stance NAME|none";
+
+    /// Take `flag value` if it is one of these options; `false` when the flag is not.
+    pub fn set(&mut self, flag: &str, value: &str) -> Result<bool> {
+        match flag {
+            "--roles" => self.roles = Some(value.to_string()),
+            "--role-merge" => self.role_merge = parse_role_merge(value)?,
+            "--stance" => self.stance = Some(value.to_string()),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// The event extractor with the models above, as `options` choose.
+pub fn extractor_with(options: &ExtractorOptions) -> Result<EventExtractor> {
+    let mut builder = EventExtractor::builder()
         .sentences(SentenceSplitter::new())
-        .entities_boxed(entity_recognizer()?)
-        .stance_boxed(stance_detector()?)
-        .build())
+        .entities_boxed(entity_recognizer()?);
+    if let Some(tagger) = role_tagger(options.roles.as_deref())? {
+        builder = builder.roles(tagger, options.role_merge);
+    }
+    let stance = match options.stance.as_deref() {
+        None => stance_detector()?,
+        Some("none") => None,
+        Some(name) => Some(stance_detector_named(name)?),
+    };
+    Ok(builder.stance_boxed(stance).build())
+}
+
+/// The role tagger `roles` names (see [`ExtractorOptions::roles`]).
+#[cfg(feature = "torch")]
+pub fn role_tagger(roles: Option<&str>) -> Result<Option<RoleTagger>> {
+    use reportage::entities::{AggregationStrategy, EntityRecognizer, EntityRecognizerConfig};
+    let registry = reportage::ModelRegistry::load_default()?;
+    match roles {
+        Some("none") => Ok(None),
+        None => reportage::presets::role_tagger(&registry).map(Some),
+        Some(name) => {
+            let config = EntityRecognizerConfig {
+                aggregation: AggregationStrategy::First,
+                ..Default::default()
+            };
+            let model = EntityRecognizer::from_registry(&registry, name, config)?;
+            Ok(Some(RoleTagger::new(model)))
+        }
+    }
+}
+
+/// Without libtorch: the rules alone.
+#[cfg(not(feature = "torch"))]
+pub fn role_tagger(roles: Option<&str>) -> Result<Option<RoleTagger>> {
+    match roles {
+        None | Some("none") => Ok(None),
+        Some(name) => Err(reportage::Error::InvalidArgument(format!(
+            "model `{name}`: role taggers need the `torch` feature"
+        ))),
+    }
+}
+
+/// `--role-merge` values.
+pub fn parse_role_merge(value: &str) -> Result<RoleMerge> {
+    match value {
+        "tagger-first" => Ok(RoleMerge::TaggerFirst),
+        "fill-gaps" => Ok(RoleMerge::FillGaps),
+        other => Err(reportage::Error::InvalidArgument(format!(
+            "--role-merge {other}: expected tagger-first or fill-gaps"
+        ))),
+    }
 }
 
 /// The JSON Lines loop of the scoring examples (`stance --jsonl`, `nli`): records `T` in,

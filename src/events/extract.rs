@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::lexicon::{RoleRules, TriggerLexicon, TypeInfo};
 use super::roles::{analyse, Draft};
+use super::tagger::{merge_roles, tagged_actors, RoleMerge, RoleTagger};
 use super::time::find_times;
 use super::types::{ActorStance, Event, Evidence, Report};
 use crate::entities::GazetteerRecognizer;
@@ -13,6 +14,7 @@ use crate::entities::{Entity, EntityRecognition};
 use crate::sentences::{cut_long, SentenceSegmentation, SentenceSplitter};
 use crate::stance::StanceDetection;
 use crate::stance::{document_stance, string_mentions, Mentions, Target};
+use crate::text::tokens::Token;
 use crate::text::Span;
 use crate::{Error, Result};
 
@@ -68,6 +70,8 @@ pub struct EventExtractor {
     entities: Box<dyn EntityRecognition>,
     stance: Option<Box<dyn StanceDetection>>,
     classifier: Option<Box<dyn EventTypeClassifier>>,
+    roles: Option<RoleTagger>,
+    role_merge: RoleMerge,
     lexicon: TriggerLexicon,
     rules: RoleRules,
     min_confidence: f32,
@@ -80,6 +84,8 @@ pub struct EventExtractorBuilder {
     entities: Box<dyn EntityRecognition>,
     stance: Option<Box<dyn StanceDetection>>,
     classifier: Option<Box<dyn EventTypeClassifier>>,
+    roles: Option<RoleTagger>,
+    role_merge: RoleMerge,
     lexicon: Option<TriggerLexicon>,
     rules: Option<RoleRules>,
     min_confidence: f32,
@@ -93,6 +99,8 @@ impl Default for EventExtractorBuilder {
             entities: Box::new(GazetteerRecognizer::default()),
             stance: None,
             classifier: None,
+            roles: None,
+            role_merge: RoleMerge::default(),
             lexicon: None,
             rules: None,
             min_confidence: 0.0,
@@ -148,6 +156,15 @@ impl EventExtractorBuilder {
         self
     }
 
+    /// A learned role tagger: its sources and targets combine with the rules' actors of
+    /// each event of the sentence as `merge` says (see [`RoleMerge`]). Supporters, places
+    /// and times stay with the rules.
+    pub fn roles(mut self, tagger: RoleTagger, merge: RoleMerge) -> Self {
+        self.roles = Some(tagger);
+        self.role_merge = merge;
+        self
+    }
+
     /// The trigger lexicon (default: `data/plover_triggers.toml`).
     pub fn lexicon(mut self, l: TriggerLexicon) -> Self {
         self.lexicon = Some(l);
@@ -179,6 +196,8 @@ impl EventExtractorBuilder {
             entities: self.entities,
             stance: self.stance,
             classifier: self.classifier,
+            roles: self.roles,
+            role_merge: self.role_merge,
             lexicon: self.lexicon.unwrap_or_default(),
             rules: self.rules.unwrap_or_default(),
             min_confidence: self.min_confidence,
@@ -284,12 +303,16 @@ impl EventExtractor {
         if text.trim().is_empty() {
             return Err(Error::EmptyInput("report text"));
         }
-        let mut events = Vec::new();
+        let mut found = Vec::new();
         for s in self.sentence_entities(text)? {
             let (toks, drafts) = analyse(text, s.span, &s.entities, &self.lexicon, &self.rules);
-            if drafts.is_empty() {
-                continue;
+            if !drafts.is_empty() {
+                found.push((s, toks, drafts));
             }
+        }
+        self.tag_roles(text, &mut found)?;
+        let mut events = Vec::new();
+        for (s, toks, drafts) in found {
             let times = find_times(text, &toks, report.date);
             for d in drafts {
                 events.push(self.finish(report, s.span, d, &times));
@@ -352,6 +375,33 @@ impl EventExtractor {
             confidence: (confidence as f32).clamp(0.0, 1.0),
             stances: None,
         }
+    }
+
+    /// Sources and targets from the role tagger, when one is set, for the sentences that
+    /// have events (one batch per report).
+    fn tag_roles(
+        &self,
+        text: &str,
+        found: &mut [(SentenceEntities, Vec<Token>, Vec<Draft>)],
+    ) -> Result<()> {
+        let Some(tagger) = &self.roles else {
+            return Ok(());
+        };
+        let sentences: Vec<&str> = found
+            .iter()
+            .map(|(s, _, _)| &text[s.span.range()])
+            .collect();
+        let tagged = tagger.tag_batch(&sentences)?;
+        for ((s, _, drafts), tags) in found.iter_mut().zip(&tagged) {
+            let (sources, targets) =
+                tagged_actors(text, s.span, tags, &s.entities, &self.rules.actors);
+            for d in drafts.iter_mut() {
+                let merge = self.role_merge;
+                merge_roles(&mut d.sources, &sources, merge, &d.locations, &d.supporters);
+                merge_roles(&mut d.targets, &targets, merge, &d.locations, &d.supporters);
+            }
+        }
+        Ok(())
     }
 
     fn classify(&self, report: &Report, events: &mut Vec<Event>) -> Result<()> {
@@ -448,6 +498,8 @@ impl std::fmt::Debug for EventExtractor {
         f.debug_struct("EventExtractor")
             .field("stance", &self.stance.is_some())
             .field("classifier", &self.classifier.is_some())
+            .field("roles", &self.roles)
+            .field("role_merge", &self.role_merge)
             .field("min_confidence", &self.min_confidence)
             .finish_non_exhaustive()
     }

@@ -16,6 +16,7 @@ mod batch;
 mod extract;
 mod lexicon;
 mod roles;
+mod tagger;
 mod time;
 mod types;
 
@@ -30,6 +31,7 @@ pub use lexicon::{
     ActorWords, ClauseWords, ModalityWords, PatternWords, RoleRules, TriggerLexicon, TypeInfo,
     VoiceWords, DEFAULT_ROLES, DEFAULT_TRIGGERS,
 };
+pub use tagger::{RoleMerge, RoleSpan, RoleTagger, TaggedRole};
 pub use time::Date;
 pub use types::{
     to_json, to_json_lines, write_json_lines, Actor, ActorStance, Event, EventType, Evidence,

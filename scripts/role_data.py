@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Training and dev data for the event role tagger (`roles-default`, issue 15).
+
+Source: ConfliBERT's CAMEO role set (`../shared/data/events/confli_cameo_ner/train.txt`, real
+news sentences, one token per line, BIO tags S = event source, T = event target, R = a
+reciprocal participant, both source and target of a symmetric event such as a meeting).
+Only its train split is shared with us, so we carve our own dev split from it: every sixth
+sentence (index % 6 == 5), minus any sentence whose text also occurs in the train part, so
+no dev sentence is seen in training. Sentences of the hand-coded event sets
+(`eval/events-real-dev.jsonl`, `eval/events-real-heldout.jsonl`, drawn from ConfliBERT's
+sister set, which shares many sentences with this one) are left out of both, so those sets
+stay unseen by the tagger.
+
+Output (the format scripts/train_ner.py reads): `{"text", "spans": [[start, end, type]],
+"source"}` per line, text = the tokens joined by single spaces, spans in characters, types
+SOURCE / TARGET / RECIPROCAL.
+
+Usage: python scripts/role_data.py [--src FILE] [--out models/cache/role-data]
+"""
+
+import argparse
+import json
+import os
+import re
+
+TYPES = {"S": "SOURCE", "T": "TARGET", "R": "RECIPROCAL"}
+
+
+def read_conll(path):
+    sentences, tokens, tags = [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                if tokens:
+                    sentences.append((tokens, tags))
+                tokens, tags = [], []
+                continue
+            tokens.append(parts[0])
+            tags.append(parts[-1])
+    if tokens:
+        sentences.append((tokens, tags))
+    return sentences
+
+
+def to_record(tokens, tags):
+    text, spans, pos, cur = [], [], 0, None
+    for tok, tag in zip(tokens, tags):
+        start, end = pos, pos + len(tok)
+        kind = TYPES.get(tag[2:]) if tag != "O" else None
+        if cur and (kind is None or tag.startswith("B-") or kind != cur[2]):
+            spans.append(cur)
+            cur = None
+        if kind and cur is None:
+            cur = [start, end, kind]
+        elif kind:
+            cur[1] = end
+        text.append(tok)
+        pos = end + 1
+    if cur:
+        spans.append(cur)
+    return {"text": " ".join(text), "spans": spans, "source": "confli-cameo-ner"}
+
+
+def squeeze(text):
+    """Text without any whitespace: the two sets tokenise the same sentence differently."""
+    return re.sub(r"\s+", "", text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--src", default="../shared/data/events/confli_cameo_ner/train.txt")
+    ap.add_argument("--out", default="models/cache/role-data")
+    ap.add_argument("--exclude", nargs="*",
+                    default=["eval/events-real-dev.jsonl", "eval/events-real-heldout.jsonl"],
+                    help="JSON Lines with a `text` field: sentences to keep out of both splits")
+    args = ap.parse_args()
+    held_out = set()
+    for path in args.exclude:
+        with open(path, encoding="utf-8") as f:
+            held_out |= {squeeze(json.loads(line)["text"]) for line in f if line.strip()}
+    records = [to_record(t, g) for t, g in read_conll(args.src)]
+    n_all = len(records)
+    records = [r for r in records if squeeze(r["text"]) not in held_out]
+    print(f"{n_all - len(records)} sentences of {' '.join(args.exclude)} left out")
+    train = [r for i, r in enumerate(records) if i % 6 != 5]
+    seen = {r["text"] for r in train}
+    dev = [r for i, r in enumerate(records) if i % 6 == 5 and r["text"] not in seen]
+    os.makedirs(args.out, exist_ok=True)
+    for name, rows in (("train.jsonl", train), ("dev.jsonl", dev)):
+        with open(os.path.join(args.out, name), "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"{len(train)} train, {len(dev)} dev sentences "
+          f"({sum(1 for i in range(len(records)) if i % 6 == 5) - len(dev)} dev duplicates dropped)"
+          f" -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
