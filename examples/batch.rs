@@ -9,7 +9,8 @@
 //! Options: `--roles NAME|none` picks the event role tagger (default `roles-default` with
 //! the torch feature; `none` leaves roles to the rules), `--role-merge tagger-first|fill-gaps`
 //! how its actors combine with the rules' (see `reportage::events::RoleMerge`), and
-//! `--stance NAME|none` the stance model (default `stance-default`; `none` for events
+//! `--classifier NAME|none` the event type classifier (default `events-default`; `none`
+//! for the trigger lexicon alone), `--stance NAME|none` the stance model (default `stance-default`; `none` for events
 //! without stance, several times faster).
 //!
 //! Documents are read, processed and written one at a time, so memory stays bounded by the

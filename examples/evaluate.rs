@@ -44,7 +44,7 @@ use reportage::evaluation::speed::{
     current_rss_bytes, peak_rss_bytes, reset_peak_rss, BatchTiming, Latency,
 };
 use reportage::evaluation::Scores;
-use reportage::events::{EventExtractor, Report, RoleMerge};
+use reportage::events::{ClassifierPolicy, EventExtractor, Report, RoleMerge};
 use reportage::stance::{Stance, StanceDetection};
 use reportage::{EntityRecognition, Error, ModelRegistry, Result, SentenceSplitter};
 use serde::Serialize;
@@ -71,6 +71,9 @@ what to run:
   --roles NAME|none       events: the role tagger (default: roles-default with the torch
                           feature, none without); none = the rules alone
   --role-merge POLICY     events: tagger-first (default) or fill-gaps (see RoleMerge)
+  --classifier NAME|none  events: an event-types model combined with the lexicon (default
+                          none); with --min-score X, --retype-above X, --add-above X
+                          (see ClassifierPolicy)
 
 labels:
   --map SPEC              ner: GOLD=MODEL|MODEL,...  (e.g. LOC=GPE|LOC,MISC=NORP|MISC)
@@ -230,6 +233,8 @@ struct Args {
     json: bool,
     roles: Option<String>,
     role_merge: RoleMerge,
+    classifier: Option<String>,
+    policy: ClassifierPolicy,
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Args>> {
@@ -270,6 +275,8 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
         json: false,
         roles: None,
         role_merge: RoleMerge::default(),
+        classifier: None,
+        policy: ClassifierPolicy::default(),
     };
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
@@ -340,6 +347,22 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
             "--roles" => {
                 only(&[Events])?;
                 a.roles = Some(value()?)
+            }
+            "--classifier" => {
+                only(&[Events])?;
+                a.classifier = Some(value()?)
+            }
+            "--min-score" | "--retype-above" | "--add-above" => {
+                only(&[Events])?;
+                let v = value()?;
+                let x: f32 = v
+                    .parse()
+                    .map_err(|_| usage(format!("{flag} {v}: expected a number")))?;
+                match flag {
+                    "--min-score" => a.policy.min_score = x,
+                    "--retype-above" => a.policy.retype_above = Some(x),
+                    _ => a.policy.add_above = Some(x),
+                }
             }
             "--role-merge" => {
                 only(&[Events])?;
@@ -1644,6 +1667,9 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
             // The role tagger runs on the CPU with its default batch size.
             if let Some(tagger) = common::role_tagger(args.roles.as_deref())? {
                 builder = builder.roles(tagger, args.role_merge);
+            }
+            if let Some(name) = args.classifier.as_deref().filter(|n| *n != "none") {
+                builder = common::with_type_classifier(builder, name)?.classifier_policy(args.policy);
             }
             Ok((builder.build(), info))
         })?);

@@ -94,7 +94,7 @@ def char_index(text):
 def run(batch, records, roles, merge):
     docs = "".join(json.dumps({"id": str(i), "text": r["text"]}) + "\n"
                    for i, r in enumerate(records))
-    cmd = [batch, "--stance", "none", "--roles", roles] + (["--role-merge", merge] if merge else [])
+    cmd = [batch, "--stance", "none", "--classifier", "none", "--roles", roles] + (["--role-merge", merge] if merge else [])
     out = subprocess.run(cmd, input=docs, capture_output=True, text=True,
                          env={**os.environ, "REPORTAGE_PROGRESS": "0"})
     if out.returncode != 0:

@@ -10,7 +10,7 @@ use std::io::Read;
 
 #[cfg(not(feature = "torch"))]
 use reportage::entities::GazetteerRecognizer;
-use reportage::events::{EventExtractor, RoleMerge, RoleTagger};
+use reportage::events::{EventExtractor, EventExtractorBuilder, RoleMerge, RoleTagger};
 use reportage::{EntityRecognition, Result, SentenceSplitter, StanceDetection};
 
 /// The report the examples read when given no file.
@@ -106,12 +106,15 @@ pub struct ExtractorOptions {
     pub role_merge: RoleMerge,
     /// A registry stance model, `none` for no stance, or `None` for the default.
     pub stance: Option<String>,
+    /// A registry event type classifier, `none` for the lexicon alone, or `None` for the
+    /// default (`events-default` with the torch feature, none without).
+    pub classifier: Option<String>,
 }
 
 impl ExtractorOptions {
     /// Options help text, for the examples' usage lines.
-    pub const USAGE: &'static str =
-        "--roles NAME|none, --role-merge tagger-first|fill-gaps, --stance NAME|none";
+    pub const USAGE: &'static str = "--roles NAME|none, --role-merge tagger-first|fill-gaps, \
+         --classifier NAME|none, --stance NAME|none";
 
     /// Take `flag value` if it is one of these options; `false` when the flag is not.
     pub fn set(&mut self, flag: &str, value: &str) -> Result<bool> {
@@ -119,6 +122,7 @@ impl ExtractorOptions {
             "--roles" => self.roles = Some(value.to_string()),
             "--role-merge" => self.role_merge = parse_role_merge(value)?,
             "--stance" => self.stance = Some(value.to_string()),
+            "--classifier" => self.classifier = Some(value.to_string()),
             _ => return Ok(false),
         }
         Ok(true)
@@ -133,6 +137,11 @@ pub fn extractor_with(options: &ExtractorOptions) -> Result<EventExtractor> {
     if let Some(tagger) = role_tagger(options.roles.as_deref())? {
         builder = builder.roles(tagger, options.role_merge);
     }
+    builder = match options.classifier.as_deref() {
+        Some("none") => builder,
+        Some(name) => with_type_classifier(builder, name)?,
+        None => with_default_type_classifier(builder)?,
+    };
     let stance = match options.stance.as_deref() {
         None => stance_detector()?,
         Some("none") => None,
@@ -169,6 +178,47 @@ pub fn role_tagger(roles: Option<&str>) -> Result<Option<RoleTagger>> {
             "model `{name}`: role taggers need the `torch` feature"
         ))),
     }
+}
+
+/// `builder` with the registry's event type classifier `name`.
+#[cfg(feature = "torch")]
+pub fn with_type_classifier(
+    builder: EventExtractorBuilder,
+    name: &str,
+) -> Result<EventExtractorBuilder> {
+    let registry = reportage::ModelRegistry::load_default()?;
+    let c = reportage::events::SentenceTypeClassifier::from_registry(
+        &registry,
+        name,
+        reportage::Device::Cpu,
+    )?;
+    Ok(builder.classifier(c))
+}
+
+/// `builder` with the default type classifier and its policy (`reportage::presets`).
+#[cfg(feature = "torch")]
+fn with_default_type_classifier(builder: EventExtractorBuilder) -> Result<EventExtractorBuilder> {
+    let registry = reportage::ModelRegistry::load_default()?;
+    Ok(builder
+        .classifier(reportage::presets::type_classifier(&registry)?)
+        .classifier_policy(reportage::presets::CLASSIFIER_POLICY))
+}
+
+/// Without libtorch: the lexicon alone.
+#[cfg(not(feature = "torch"))]
+fn with_default_type_classifier(builder: EventExtractorBuilder) -> Result<EventExtractorBuilder> {
+    Ok(builder)
+}
+
+/// Without libtorch there is no type classifier to load.
+#[cfg(not(feature = "torch"))]
+pub fn with_type_classifier(
+    _builder: EventExtractorBuilder,
+    name: &str,
+) -> Result<EventExtractorBuilder> {
+    Err(reportage::Error::InvalidArgument(format!(
+        "model `{name}`: event type classifiers need the `torch` feature"
+    )))
 }
 
 /// `--role-merge` values.

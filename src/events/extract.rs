@@ -6,9 +6,10 @@ use sha2::{Digest, Sha256};
 
 use super::lexicon::{RoleRules, TriggerLexicon, TypeInfo};
 use super::roles::{analyse, Draft};
+use super::classify::{ClassifierPolicy, TypeScores};
 use super::tagger::{merge_roles, tagged_actors, RoleMerge, RoleTagger};
 use super::time::find_times;
-use super::types::{ActorStance, Event, Evidence, Report};
+use super::types::{ActorStance, Event, EventType, Evidence, Report};
 use crate::entities::GazetteerRecognizer;
 use crate::entities::{Entity, EntityRecognition};
 use crate::sentences::{cut_long, SentenceSegmentation, SentenceSplitter};
@@ -18,16 +19,28 @@ use crate::text::tokens::Token;
 use crate::text::Span;
 use crate::{Error, Result};
 
-/// A model-based event-type classifier that can confirm or veto lexicon triggers.
+/// A model-based event-type classifier combined with the lexicon's triggers.
 ///
-/// It scores how well a sentence fits each candidate type; the natural implementation is
-/// an NLI model scoring the sentence against each [`TypeInfo::description`] as hypothesis.
-/// The lexicon stays the explanation (every event keeps its triggers); the classifier only
-/// scales confidence and drops events it scores below the extractor's threshold.
+/// Every classifier scores how well a sentence fits a candidate type ([`score_batch`]:
+/// an NLI model scoring the sentence against [`TypeInfo::description`] as hypothesis, or a
+/// trained sentence classifier); with it the extractor scales the confidence of lexicon
+/// events and drops those scored under [`ClassifierPolicy::min_score`]. A classifier that
+/// reads a sentence once and scores every type ([`sentence_scores`], such as
+/// [`SentenceTypeClassifier`](super::SentenceTypeClassifier)) can also retype lexicon events
+/// and add events the lexicon has no trigger for, as the [`ClassifierPolicy`] says.
+///
+/// [`score_batch`]: EventTypeClassifier::score_batch
+/// [`sentence_scores`]: EventTypeClassifier::sentence_scores
 pub trait EventTypeClassifier: Send {
     /// For each `(sentence, type)` pair, a score in `[0, 1]` that the sentence reports an
     /// event of that type.
     fn score_batch(&self, pairs: &[(&str, &TypeInfo)]) -> Result<Vec<f32>>;
+
+    /// Every type's probability for each sentence, if this classifier gives them (pairwise
+    /// scorers return `None`, the default).
+    fn sentence_scores(&self, _sentences: &[&str]) -> Result<Option<Vec<TypeScores>>> {
+        Ok(None)
+    }
 }
 
 /// Turns a [`Report`] into [`Event`]s.
@@ -75,7 +88,7 @@ pub struct EventExtractor {
     lexicon: TriggerLexicon,
     rules: RoleRules,
     min_confidence: f32,
-    min_classifier_score: f32,
+    policy: ClassifierPolicy,
 }
 
 /// Builds an [`EventExtractor`]; every part has a model-free default.
@@ -89,7 +102,7 @@ pub struct EventExtractorBuilder {
     lexicon: Option<TriggerLexicon>,
     rules: Option<RoleRules>,
     min_confidence: f32,
-    min_classifier_score: f32,
+    policy: ClassifierPolicy,
 }
 
 impl Default for EventExtractorBuilder {
@@ -104,7 +117,7 @@ impl Default for EventExtractorBuilder {
             lexicon: None,
             rules: None,
             min_confidence: 0.0,
-            min_classifier_score: 0.2,
+            policy: ClassifierPolicy::default(),
         }
     }
 }
@@ -185,7 +198,14 @@ impl EventExtractorBuilder {
 
     /// Drop events the classifier scores below this (default 0.2; no effect without one).
     pub fn min_classifier_score(mut self, c: f32) -> Self {
-        self.min_classifier_score = c;
+        self.policy.min_score = c;
+        self
+    }
+
+    /// What the classifier may do besides vetoing: retype lexicon events, add events (see
+    /// [`ClassifierPolicy`]; no effect without a classifier).
+    pub fn classifier_policy(mut self, policy: ClassifierPolicy) -> Self {
+        self.policy = policy;
         self
     }
 
@@ -201,7 +221,7 @@ impl EventExtractorBuilder {
             lexicon: self.lexicon.unwrap_or_default(),
             rules: self.rules.unwrap_or_default(),
             min_confidence: self.min_confidence,
-            min_classifier_score: self.min_classifier_score,
+            policy: self.policy,
         }
     }
 }
@@ -306,11 +326,19 @@ impl EventExtractor {
         let mut found = Vec::new();
         for s in self.sentence_entities(text)? {
             let (toks, drafts) = analyse(text, s.span, &s.entities, &self.lexicon, &self.rules);
-            if !drafts.is_empty() {
-                found.push((s, toks, drafts));
-            }
+            found.push((s, toks, drafts));
         }
+        let added = self.apply_sentence_scores(text, &mut found)?;
+        found.retain(|(_, _, drafts)| !drafts.is_empty());
         self.tag_roles(text, &mut found)?;
+        // An added event has no trigger and no rule-found actor: without tagged ones it
+        // says nothing countable.
+        for (s, _, drafts) in found.iter_mut() {
+            drafts.retain(|d| {
+                !added.contains(&(s.span.start, d.event_type))
+                    || !(d.sources.is_empty() && d.targets.is_empty())
+            });
+        }
         let mut events = Vec::new();
         for (s, toks, drafts) in found {
             let times = find_times(text, &toks, report.date);
@@ -377,6 +405,59 @@ impl EventExtractor {
         }
     }
 
+    /// Retype lexicon events and add events where the classifier's policy says so. Returns
+    /// the added events as (sentence start, type).
+    fn apply_sentence_scores(
+        &self,
+        text: &str,
+        found: &mut [(SentenceEntities, Vec<Token>, Vec<Draft>)],
+    ) -> Result<Vec<(usize, EventType)>> {
+        let policy = self.policy;
+        let Some(c) = &self.classifier else {
+            return Ok(Vec::new());
+        };
+        if policy.retype_above.is_none() && (policy.add_above.is_none() || self.roles.is_none()) {
+            return Ok(Vec::new());
+        }
+        let sentences: Vec<&str> = found
+            .iter()
+            .map(|(s, _, _)| &text[s.span.range()])
+            .collect();
+        let Some(scores) = c.sentence_scores(&sentences)? else {
+            return Ok(Vec::new());
+        };
+        if scores.len() != found.len() {
+            return Err(Error::MalformedOutput(format!(
+                "event classifier returned {} score sets for {} sentences",
+                scores.len(),
+                found.len()
+            )));
+        }
+        let mut added = Vec::new();
+        for ((s, _, drafts), sc) in found.iter_mut().zip(&scores) {
+            let Some((best, p)) = sc.best() else {
+                continue;
+            };
+            if drafts.is_empty() {
+                if policy.add_above.is_some_and(|min| p >= min) && self.roles.is_some() {
+                    drafts.push(Draft::classified(best));
+                    added.push((s.span.start, best));
+                }
+                continue;
+            }
+            let Some(min) = policy.retype_above else {
+                continue;
+            };
+            for d in drafts.iter_mut() {
+                if d.event_type != best && p >= min && sc.of(d.event_type) < policy.min_score {
+                    d.event_type = best;
+                    d.mode = None;
+                }
+            }
+        }
+        Ok(added)
+    }
+
     /// Sources and targets from the role tagger, when one is set, for the sentences that
     /// have events (one batch per report).
     fn tag_roles(
@@ -428,7 +509,7 @@ impl EventExtractor {
             let s = scores[k].clamp(0.0, 1.0);
             k += 1;
             e.confidence *= 0.5 + 0.5 * s;
-            s >= self.min_classifier_score
+            s >= self.policy.min_score
         });
         Ok(())
     }

@@ -13,6 +13,7 @@
 //! [`GazetteerRecognizer`](crate::entities::GazetteerRecognizer).
 
 mod batch;
+mod classify;
 mod extract;
 mod lexicon;
 mod roles;
@@ -23,6 +24,9 @@ mod types;
 /// Kept here for callers that found the stemmer under `events`; it lives in [`crate::text`].
 pub use crate::text::stem;
 pub use batch::{run_json_lines, BatchStats, LineOutcome};
+#[cfg(feature = "torch")]
+pub use classify::SentenceTypeClassifier;
+pub use classify::{ClassifierPolicy, TypeScores};
 pub use extract::{
     event_id, EventExtractor, EventExtractorBuilder, EventTypeClassifier, SentenceEntities,
     MAX_SENTENCE_BYTES,

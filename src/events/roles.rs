@@ -55,6 +55,24 @@ pub(crate) struct Draft {
     pub inherited_source: bool,
 }
 
+impl Draft {
+    /// An event the lexicon did not find but a classifier did: its type only; actors come
+    /// from the role tagger.
+    pub fn classified(event_type: EventType) -> Draft {
+        Draft {
+            event_type,
+            mode: None,
+            triggers: Vec::new(),
+            weak: false,
+            sources: Vec::new(),
+            targets: Vec::new(),
+            supporters: Vec::new(),
+            locations: Vec::new(),
+            inherited_source: false,
+        }
+    }
+}
+
 /// Analyse one sentence. `text` is the whole report, `span` the sentence, `entities` the
 /// sentence's entities with report offsets, sorted by start.
 pub(crate) fn analyse(

@@ -52,6 +52,9 @@ pub enum Task {
     ZeroShot,
     /// Sentence embeddings.
     Embeddings,
+    /// Sequence classification of a sentence into PLOVER event types (labels `NONE` and the
+    /// type names).
+    EventTypes,
 }
 
 impl fmt::Display for Task {
@@ -61,6 +64,7 @@ impl fmt::Display for Task {
             Task::Stance => "stance",
             Task::ZeroShot => "zero-shot",
             Task::Embeddings => "embeddings",
+            Task::EventTypes => "event-types",
         })
     }
 }

@@ -397,7 +397,8 @@ impl TokenClassifier {
     }
 }
 
-/// A sequence-classification model (NLI or a fine-tuned stance classifier).
+/// A sequence-classification model (NLI, a fine-tuned stance classifier, an event type
+/// classifier).
 // One model per recognizer, never in collections: boxing the large variants buys nothing.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum SequenceClassifier {
@@ -413,7 +414,7 @@ pub(crate) enum SequenceClassifier {
 
 impl SequenceClassifier {
     pub fn load(model: &ResolvedModel, device: Device) -> Result<Loaded<Self>> {
-        check_task(model, &[Task::Stance, Task::ZeroShot])?;
+        check_task(model, &[Task::Stance, Task::ZeroShot, Task::EventTypes])?;
         load_with(model, device, |vs, config| {
             let p = vs.root();
             build_arm!(model, config, p);

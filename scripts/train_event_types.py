@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Fine-tune all-MiniLM-L6-v2 as the sentence-level PLOVER event type classifier
+(`events-default`, issue 15): sentence in, a probability for NONE and each of the 16 types
+out (softmax). A sentence with two types is trained once per type, so their probability is
+shared. (A first try with 16 independent sigmoid outputs learned nothing in 4 epochs on 2
+CPU cores: the mean loss stayed at the all-zero baseline.)
+
+Data: scripts/event_type_data.py's train.jsonl / dev.jsonl (`{"text", "types"}`). After
+each epoch it scores, by the most probable label, the dev split (silver types on real sentences) and
+the hand-coded development set `eval/events-real-dev.jsonl` (the set of types each sentence
+reports), micro precision / recall / F1 over (sentence, type) pairs.
+
+Usage (CPU; see models/README.md for the time it took):
+  python scripts/train_event_types.py --data models/cache/event-type-data \
+      --out models/events-default [--init models/ner-default] [--device cuda]
+"""
+
+import argparse
+import collections
+import json
+import os
+import random
+import sys
+
+import torch
+from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import training  # noqa: E402
+
+TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+         "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
+LABELS = ["NONE"] + TYPES
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def hand_coded(path):
+    return [{"text": r["text"], "types": sorted({e["type"] for e in r["events"]})}
+            for r in read(path)]
+
+
+@torch.no_grad()
+def probabilities(model, tokenizer, texts, max_length, device, batch_size=64):
+    model.eval()
+    enc = tokenizer(texts, truncation=True, max_length=max_length)
+    out = [None] * len(texts)
+    lengths = [len(x) for x in enc["input_ids"]]
+    for chunk in training.length_batches(lengths, batch_size, random.Random(0)):
+        ids = training.pad([enc["input_ids"][i] for i in chunk], 0).to(device)
+        mask = training.pad([[1] * lengths[i] for i in chunk], 0).to(device)
+        p = torch.softmax(model(input_ids=ids, attention_mask=mask).logits, -1).cpu()
+        for row, i in enumerate(chunk):
+            out[i] = p[row].tolist()
+    model.train()
+    return out
+
+
+def score(records, probs):
+    counts = collections.defaultdict(lambda: [0, 0, 0])
+    for r, p in zip(records, probs):
+        gold = set(r["types"])
+        best = LABELS[max(range(len(p)), key=p.__getitem__)]
+        pred = set() if best == "NONE" else {best}
+        for t in pred:
+            counts[t][0 if t in gold else 1] += 1
+        for t in gold - pred:
+            counts[t][2] += 1
+    out = {}
+    for t, (tp, fp, fn) in sorted(counts.items()):
+        p, r, f = training.prf(tp, fp, fn)
+        out[t] = {"precision": p, "recall": r, "f1": f, "support": tp + fn}
+    tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
+    p, r, f = training.prf(tp, fp, fn)
+    out["micro"] = {"precision": p, "recall": r, "f1": f, "support": tp + fn}
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    training.add_common_args(ap)
+    ap.add_argument("--data", required=True, help="folder with train.jsonl and dev.jsonl")
+    ap.add_argument("--hand-coded", default="eval/events-real-dev.jsonl")
+    ap.add_argument("--init", help="start from this fine-tune of ours (not its head)")
+    args = ap.parse_args()
+    training.seed_everything(args.threads, args.device)
+    rng = random.Random(training.SEED)
+
+    tokenizer = BertTokenizerFast.from_pretrained(args.base)
+    config = BertConfig.from_pretrained(
+        args.base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
+        label2id={t: i for i, t in enumerate(LABELS)},
+        architectures=["BertForSequenceClassification"])
+    model = BertForSequenceClassification(config)
+    training.load_base(model, args.base)
+    if args.init:
+        training.load_init(model, args.init)
+    model.to(args.device)
+
+    train = [{"text": r["text"], "label": t}
+             for r in read(os.path.join(args.data, "train.jsonl"))
+             for t in (r["types"] or ["NONE"])]
+    dev = {"silver_dev": read(os.path.join(args.data, "dev.jsonl")),
+           "hand_coded_dev": hand_coded(args.hand_coded)}
+    enc = tokenizer([r["text"] for r in train], truncation=True, max_length=args.max_length)
+    y = [LABELS.index(r["label"]) for r in train]
+    lengths = [len(x) for x in enc["input_ids"]]
+    print(f"{len(train)} training sentences; dev {[(k, len(v)) for k, v in dev.items()]}",
+          flush=True)
+    trainer = training.Trainer(model, args, training.steps_per_epoch(len(train), args.batch_size))
+    if args.resume:
+        trainer.resume(rng)
+    model.train()
+    history = []
+    while trainer.epoch < args.epochs:
+        total, n = 0.0, 0
+        for chunk in training.length_batches(lengths, args.batch_size, rng):
+            ids = training.pad([enc["input_ids"][i] for i in chunk], 0).to(args.device)
+            mask = training.pad([[1] * lengths[i] for i in chunk], 0).to(args.device)
+            target = torch.tensor([y[i] for i in chunk]).to(args.device)
+            loss = model(input_ids=ids, attention_mask=mask, labels=target).loss
+            trainer.train_step(loss)
+            total, n = total + loss.item(), n + 1
+        trainer.epoch += 1
+        scores = {name: score(recs, probabilities(model, tokenizer, [r["text"] for r in recs],
+                                                  args.max_length, args.device))
+                  for name, recs in dev.items()}
+        print(f"epoch {trainer.epoch}: mean loss {total / n:.4f}, {trainer.elapsed():.0f}s; dev:",
+              flush=True)
+        for name, table in scores.items():
+            m = table["micro"]
+            print(f"  {name}: micro P {m['precision']:.3f} R {m['recall']:.3f} "
+                  f"F1 {m['f1']:.3f}", flush=True)
+        history.append({"epoch": trainer.epoch, "loss": total / n, "dev": scores,
+                        "seconds": trainer.elapsed()})
+        trainer.checkpoint(rng)
+
+    training.save_model(model, config, args.base, args.out)
+    if args.scores:
+        with open(args.scores, "w") as f:
+            json.dump({"args": vars(args), "train": len(train), "epochs": history}, f,
+                      indent=1, sort_keys=True)
+    print(f"trained {trainer.steps} steps in {trainer.elapsed():.0f}s; wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+//! A trained event type classifier: one sentence in, the probability that it reports no
+//! event and that it reports each PLOVER type out.
+//!
+//! [`TypeScores`] is what such a classifier returns; [`SentenceTypeClassifier`] (feature
+//! `torch`) runs a registry model of task `event-types` (labels `NONE` and the type names),
+//! such as the default `events-default`. The extractor uses the scores as
+//! [`ClassifierPolicy`] says: to veto lexicon events, to retype them, and to add events in
+//! sentences the lexicon has no trigger for.
+
+use serde::{Deserialize, Serialize};
+
+use super::types::EventType;
+
+/// Probabilities for one sentence: of no event, and of each type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeScores {
+    /// The probability that the sentence reports no event.
+    pub none: f32,
+    /// One probability per type, in [`EventType::ALL`] order.
+    pub types: [f32; 16],
+}
+
+impl TypeScores {
+    /// The probability of `t`.
+    ///
+    /// ```
+    /// use reportage::events::{EventType, TypeScores};
+    /// let mut types = [0.0; 16];
+    /// types[15] = 0.7; // ASSAULT, the last of EventType::ALL
+    /// let s = TypeScores { none: 0.3, types };
+    /// assert_eq!(s.of(EventType::Assault), 0.7);
+    /// assert_eq!(s.best(), Some((EventType::Assault, 0.7)));
+    /// ```
+    pub fn of(&self, t: EventType) -> f32 {
+        EventType::ALL
+            .iter()
+            .position(|&x| x == t)
+            .map_or(0.0, |i| self.types[i])
+    }
+
+    /// The most probable type and its probability (`None` only if every score is NaN).
+    pub fn best(&self) -> Option<(EventType, f32)> {
+        EventType::ALL
+            .iter()
+            .zip(self.types)
+            .filter(|(_, p)| !p.is_nan())
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(&t, p)| (t, p))
+    }
+}
+
+/// What the extractor does with a sentence classifier's [`TypeScores`] (see
+/// [`EventExtractorBuilder::classifier_policy`](super::EventExtractorBuilder::classifier_policy)).
+///
+/// The lexicon's triggers stay the explanation of an event whenever they found it; the
+/// classifier can change its type, and find events the lexicon has no word for.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ClassifierPolicy {
+    /// A lexicon event whose type scores under this is dropped (every classifier; the
+    /// pairwise ones score this alone).
+    pub min_score: f32,
+    /// A lexicon event whose own type scores under `min_score` is given the classifier's
+    /// best type, instead of being dropped, when that type scores at least this. `None`
+    /// never to retype.
+    pub retype_above: Option<f32>,
+    /// In a sentence with no lexicon event, an event of the classifier's best type is added
+    /// when that type scores at least this (its actors come from the role tagger; without
+    /// one, or when it finds none, nothing is added). `None` never to add.
+    pub add_above: Option<f32>,
+}
+
+impl Default for ClassifierPolicy {
+    fn default() -> Self {
+        ClassifierPolicy {
+            min_score: 0.2,
+            retype_above: None,
+            add_above: None,
+        }
+    }
+}
+
+#[cfg(feature = "torch")]
+pub use model::SentenceTypeClassifier;
+
+#[cfg(feature = "torch")]
+mod model {
+    use tch::Device;
+    use tokenizers::Encoding;
+
+    use super::TypeScores;
+    use crate::events::lexicon::TypeInfo;
+    use crate::events::types::EventType;
+    use crate::events::EventTypeClassifier;
+    use crate::models::{ModelRegistry, ResolvedModel};
+    use crate::torch::model::SequenceClassifier;
+    use crate::torch::runner::Runner;
+    use crate::{Error, Result};
+
+    /// A registry model of task `event-types`: a sequence classifier whose labels are `NONE`
+    /// and PLOVER type names (any order, any case; every type must be there).
+    ///
+    /// ```no_run
+    /// use reportage::events::{EventType, SentenceTypeClassifier};
+    /// use reportage::ModelRegistry;
+    /// let registry = ModelRegistry::load_default()?;
+    /// let c = SentenceTypeClassifier::from_registry(&registry, "events-default", Default::default())?;
+    /// let scores = c.type_scores(&["Protesters burned flags in Homs."])?;
+    /// println!("{:?}", scores[0].best());
+    /// # Ok::<(), reportage::Error>(())
+    /// ```
+    pub struct SentenceTypeClassifier {
+        runner: Runner<SequenceClassifier>,
+        /// For each model label, where it goes: `None` for NONE, else the type's index in
+        /// [`EventType::ALL`].
+        slots: Vec<Option<usize>>,
+    }
+
+    impl SentenceTypeClassifier {
+        /// Load `model` on `device`.
+        pub fn new(model: &ResolvedModel, device: Device) -> Result<Self> {
+            let loaded = SequenceClassifier::load(model, device)?;
+            let runner = Runner::new(model, loaded, 16)?;
+            let slots = label_slots(runner.labels()).map_err(|message| Error::LabelMap {
+                model: model.name().to_string(),
+                message,
+            })?;
+            Ok(SentenceTypeClassifier { runner, slots })
+        }
+
+        /// Load the registry model `name` on `device`.
+        pub fn from_registry(registry: &ModelRegistry, name: &str, device: Device) -> Result<Self> {
+            Self::new(&registry.resolve(name)?, device)
+        }
+
+        /// The scores of each sentence, in input order.
+        pub fn type_scores(&self, sentences: &[&str]) -> Result<Vec<TypeScores>> {
+            if sentences.is_empty() {
+                return Ok(Vec::new());
+            }
+            let encodings = self
+                .runner
+                .loaded
+                .tokenizer
+                .encode_batch(sentences.to_vec(), true)
+                .map_err(|e| self.runner.tokenizer_error(e))?;
+            let rows: Vec<&Encoding> = encodings.iter().collect();
+            let probs = self.runner.probabilities(&rows, |_| Ok(()))?;
+            Ok(probs
+                .into_iter()
+                .map(|p| {
+                    let mut scores = TypeScores {
+                        none: 0.0,
+                        types: [0.0; 16],
+                    };
+                    for (&slot, x) in self.slots.iter().zip(p) {
+                        match slot {
+                            None => scores.none = x,
+                            Some(i) => scores.types[i] = x,
+                        }
+                    }
+                    scores
+                })
+                .collect())
+        }
+    }
+
+    /// Where each label goes; an error names what is wrong with the label map.
+    fn label_slots(labels: &[String]) -> std::result::Result<Vec<Option<usize>>, String> {
+        let mut slots = Vec::with_capacity(labels.len());
+        for label in labels {
+            if label.eq_ignore_ascii_case("none") {
+                slots.push(None);
+                continue;
+            }
+            let t: EventType = label
+                .parse()
+                .map_err(|_| format!("label `{label}` is neither NONE nor a PLOVER type"))?;
+            slots.push(EventType::ALL.iter().position(|&x| x == t));
+        }
+        for t in EventType::ALL {
+            let i = EventType::ALL.iter().position(|&x| x == t);
+            if !slots.contains(&i) {
+                return Err(format!("no label for {t}"));
+            }
+        }
+        if !slots.contains(&None) {
+            return Err("no NONE label".into());
+        }
+        Ok(slots)
+    }
+
+    impl EventTypeClassifier for SentenceTypeClassifier {
+        fn score_batch(&self, pairs: &[(&str, &TypeInfo)]) -> Result<Vec<f32>> {
+            let mut distinct: Vec<&str> = pairs.iter().map(|(s, _)| *s).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let scores = self.type_scores(&distinct)?;
+            Ok(pairs
+                .iter()
+                .map(|(s, info)| {
+                    distinct
+                        .binary_search(s)
+                        .map_or(0.0, |i| scores[i].of(info.event_type))
+                })
+                .collect())
+        }
+
+        fn sentence_scores(&self, sentences: &[&str]) -> Result<Option<Vec<TypeScores>>> {
+            self.type_scores(sentences).map(Some)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::label_slots;
+
+        #[test]
+        fn label_maps_must_name_none_and_every_type() {
+            let mut labels: Vec<String> = crate::events::EventType::ALL
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+            assert_eq!(label_slots(&labels).unwrap_err(), "no NONE label");
+            labels.insert(0, "NONE".into());
+            let slots = label_slots(&labels).unwrap();
+            assert_eq!(slots[0], None);
+            assert_eq!(slots[16], Some(15));
+            labels[16] = "PER".into();
+            assert!(label_slots(&labels).unwrap_err().contains("`PER`"));
+            labels.pop();
+            labels.push("assault".into());
+            labels.remove(1);
+            assert_eq!(label_slots(&labels).unwrap_err(), "no label for AGREE");
+        }
+    }
+}
