@@ -36,8 +36,8 @@ pub use lexicon::{
     VoiceWords, DEFAULT_ROLES, DEFAULT_TRIGGERS,
 };
 pub use tagger::{RoleMerge, RoleSpan, RoleTagger, TaggedRole};
-pub use time::Date;
+pub use time::{Date, TimeExpr};
 pub use types::{
     to_json, to_json_lines, write_json_lines, Actor, ActorStance, Event, EventType, Evidence,
-    Place, Report, Role, TimeExpr, Trigger,
+    Place, Report, Role, Trigger,
 };

@@ -8,10 +8,18 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::types::TimeExpr;
 use crate::text::tokens::Token;
 use crate::text::Span;
 use crate::{Error, Result};
+
+/// A date or time expression, resolved where the text and the report date allow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeExpr {
+    pub text: String,
+    pub span: Span,
+    /// ISO 8601: a day `2016-12-07`, an ISO week `2016-W48`, a month `2016-12` or a year `2016`.
+    pub resolved: Option<String>,
+}
 
 /// A calendar day, written and parsed as `YYYY-MM-DD` (a trailing `THH:MM...` is ignored).
 ///

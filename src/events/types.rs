@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::time::Date;
+use super::time::{Date, TimeExpr};
 use crate::entities::EntityKind;
 use crate::stance::Evidence as StanceEvidence;
 use crate::stance::Stance;
@@ -137,15 +137,6 @@ pub struct Place {
     pub text: String,
     pub span: Span,
     pub kind: Option<EntityKind>,
-}
-
-/// A date or time expression, resolved where the text and the report date allow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimeExpr {
-    pub text: String,
-    pub span: Span,
-    /// ISO 8601: a day `2016-12-07`, an ISO week `2016-W48`, a month `2016-12` or a year `2016`.
-    pub resolved: Option<String>,
 }
 
 /// A word or phrase that signalled the event type.
