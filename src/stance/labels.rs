@@ -68,20 +68,17 @@ impl NliLabelMap {
     }
 }
 
-/// Softmax of `logits`, shifted by their maximum.
+/// Softmax of `logits`, shifted by their maximum: one row of
+/// [`softmax_rows`](crate::torch::softmax_rows), which owns the arithmetic.
 ///
 /// ```
 /// let p = reportage::stance::softmax(&[1.0, 1.0]);
 /// assert_eq!(p, vec![0.5, 0.5]);
 /// ```
 pub fn softmax(logits: &[f32]) -> Vec<f32> {
-    let max = logits
-        .iter()
-        .map(|&x| x as f64)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let exps: Vec<f64> = logits.iter().map(|&x| (x as f64 - max).exp()).collect();
-    let sum: f64 = exps.iter().sum();
-    exps.iter().map(|e| (e / sum) as f32).collect()
+    let mut probs = logits.to_vec();
+    crate::torch::softmax_rows(&mut probs, logits.len());
+    probs
 }
 
 /// Scores of `n` candidate labels from the NLI logits of their `(text, hypothesis)` pairs,
