@@ -1669,7 +1669,8 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
                 builder = builder.roles(tagger, args.role_merge);
             }
             if let Some(name) = args.classifier.as_deref().filter(|n| *n != "none") {
-                builder = common::with_type_classifier(builder, name)?.classifier_policy(args.policy);
+                builder =
+                    common::with_type_classifier(builder, name)?.classifier_policy(args.policy);
             }
             Ok((builder.build(), info))
         })?);

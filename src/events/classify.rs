@@ -103,7 +103,7 @@ mod model {
     /// use reportage::events::{EventType, SentenceTypeClassifier};
     /// use reportage::ModelRegistry;
     /// let registry = ModelRegistry::load_default()?;
-    /// let c = SentenceTypeClassifier::from_registry(&registry, "events-default", Default::default())?;
+    /// let c = SentenceTypeClassifier::from_registry(&registry, "events-default", reportage::Device::Cpu)?;
     /// let scores = c.type_scores(&["Protesters burned flags in Homs."])?;
     /// println!("{:?}", scores[0].best());
     /// # Ok::<(), reportage::Error>(())

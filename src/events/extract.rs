@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
+use super::classify::{ClassifierPolicy, TypeScores};
+use super::coref;
 use super::lexicon::{RoleRules, TriggerLexicon, TypeInfo};
 use super::roles::{analyse, Draft};
-use super::classify::{ClassifierPolicy, TypeScores};
 use super::tagger::{merge_roles, tagged_actors, RoleMerge, RoleTagger};
 use super::time::find_times;
 use super::types::{ActorStance, Event, EventType, Evidence, Report};
@@ -329,14 +330,37 @@ impl EventExtractor {
             found.push((s, toks, drafts));
         }
         let added = self.apply_sentence_scores(text, &mut found)?;
+        // Coreference looks back over every sentence, with or without events.
+        let spans: Vec<Span> = found.iter().map(|(s, _, _)| s.span).collect();
+        let entities: Vec<Entity> = found
+            .iter()
+            .flat_map(|(s, _, _)| s.entities.iter().cloned())
+            .collect();
         found.retain(|(_, _, drafts)| !drafts.is_empty());
         self.tag_roles(text, &mut found)?;
+        let mut resolved = Vec::new();
+        for (s, _, drafts) in found.iter_mut() {
+            let k = spans.partition_point(|x| x.start < s.span.start);
+            for d in drafts.iter_mut() {
+                for actors in [&mut d.sources, &mut d.targets] {
+                    coref::resolve(text, actors, k, &spans, &entities, &mut resolved);
+                }
+                resolved.extend(d.sources.iter().filter(|a| a.named).map(|a| {
+                    let antecedent = coref::Antecedent {
+                        text: a.text.clone(),
+                        span: a.span,
+                        kind: a.kind.clone(),
+                    };
+                    (a.span, antecedent)
+                }));
+            }
+        }
         // An added event has no trigger and no rule-found actor: without tagged ones it
         // says nothing countable.
         for (s, _, drafts) in found.iter_mut() {
             drafts.retain(|d| {
-                !added.contains(&(s.span.start, d.event_type))
-                    || !(d.sources.is_empty() && d.targets.is_empty())
+                let actorless = d.sources.is_empty() && d.targets.is_empty();
+                !(actorless && added.contains(&(s.span.start, d.event_type)))
             });
         }
         let mut events = Vec::new();

@@ -298,6 +298,10 @@ pub struct ActorWords {
     pub org: Vec<String>,
     pub person: Vec<String>,
     pub groups: Vec<String>,
+    /// Personal pronouns that can be an event's actor ("He accused Ukraine"); coreference
+    /// links them to the name they stand for.
+    #[serde(default)]
+    pub pronouns: Vec<String>,
     pub modifiers: Vec<String>,
     pub determiners: Vec<String>,
 }

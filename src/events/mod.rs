@@ -14,6 +14,7 @@
 
 mod batch;
 mod classify;
+mod coref;
 mod extract;
 mod lexicon;
 mod roles;
@@ -27,6 +28,7 @@ pub use batch::{run_json_lines, BatchStats, LineOutcome};
 #[cfg(feature = "torch")]
 pub use classify::SentenceTypeClassifier;
 pub use classify::{ClassifierPolicy, TypeScores};
+pub use coref::{Antecedent, WINDOW as COREF_WINDOW};
 pub use extract::{
     event_id, EventExtractor, EventExtractorBuilder, EventTypeClassifier, SentenceEntities,
     MAX_SENTENCE_BYTES,

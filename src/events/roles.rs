@@ -256,7 +256,9 @@ impl<'a> Analysis<'a> {
         if let Some(n) = phrase_at(&a.person, self.toks, i) {
             return Some((n, Some(EntityKind::Person)));
         }
-        phrase_at(&a.groups, self.toks, i).map(|n| (n, None))
+        phrase_at(&a.groups, self.toks, i)
+            .or_else(|| phrase_at(&a.pronouns, self.toks, i))
+            .map(|n| (n, None))
     }
 
     fn is_modifier(&self, i: usize) -> bool {
@@ -432,6 +434,7 @@ impl<'a> Analysis<'a> {
                         kind: Some(e.kind.clone()),
                         named: true,
                         role: Role::Supporter,
+                        refers_to: None,
                     };
                     self.hyphen_backers.push((i, actor));
                 }
@@ -475,6 +478,7 @@ impl<'a> Analysis<'a> {
                     kind,
                     named: inside.iter().any(|m| m.named),
                     role: Role::Supporter,
+                    refers_to: None,
                 }
             });
             out.push(Zone {
@@ -550,6 +554,7 @@ impl<'a> Analysis<'a> {
             kind: m.kind.clone(),
             named: m.named,
             role,
+            refers_to: None,
         }
     }
 

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::coref::is_resolvable;
 use super::lexicon::ActorWords;
 use super::types::{Actor, Place, Role};
 use crate::entities::{Entity, EntityRecognition};
@@ -171,12 +172,14 @@ impl std::fmt::Debug for RoleTagger {
 }
 
 /// Whether a tagged span can name an actor: it holds an entity, a capitalised word or a
-/// number ("12 people"), or one of the rules' actor nouns ("the rebels"). The tagger's
-/// fragments ("the", "backed", "those affected by") hold none and are dropped.
+/// number ("12 people"), or one of the rules' actor nouns ("the rebels"), or it is a
+/// pronoun or description coreference resolves ("they", "the group"). The tagger's
+/// fragments ("the", "backed", "those affected by") are none of these and are dropped.
 fn actor_like(surface: &str, span: Span, entities: &[Entity], words: &ActorWords) -> bool {
-    if entities
-        .iter()
-        .any(|e| e.span.start < span.end && span.start < e.span.end)
+    if is_resolvable(surface)
+        || entities
+            .iter()
+            .any(|e| e.span.start < span.end && span.start < e.span.end)
     {
         return true;
     }
@@ -251,6 +254,7 @@ pub(crate) fn tagged_actors(
             kind: entity.map(|e| e.kind.clone()),
             named: entity.is_some(),
             role,
+            refers_to: None,
         };
         match role {
             Role::Source => sources.push(actor),
@@ -434,6 +438,7 @@ mod tests {
             kind: None,
             named: false,
             role: Role::Source,
+            refers_to: None,
         };
         let tagged = vec![actor("the army")];
         let mut rules = vec![actor("troops")];

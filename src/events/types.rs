@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::coref::Antecedent;
 use super::time::{Date, TimeExpr};
 use crate::entities::EntityKind;
 use crate::stance::Evidence as StanceEvidence;
@@ -128,6 +129,11 @@ pub struct Actor {
     /// Whether a named entity is part of the phrase (as opposed to a lexicon noun alone).
     pub named: bool,
     pub role: Role,
+    /// For a pronoun or a description ("she", "the group"): the named actor it stands for,
+    /// found just before it in the report (see [`Antecedent`]). Count and map the actor by
+    /// this name when it is set; `text` and `span` stay the mention itself, the evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refers_to: Option<Antecedent>,
 }
 
 /// A place mention.
