@@ -16,6 +16,7 @@ mod batch;
 mod classify;
 mod coref;
 mod extract;
+mod geo;
 mod lexicon;
 mod roles;
 mod tagger;
@@ -33,6 +34,7 @@ pub use extract::{
     event_id, EventExtractor, EventExtractorBuilder, EventTypeClassifier, SentenceEntities,
     MAX_SENTENCE_BYTES,
 };
+pub use geo::{GeoFeature, GeoNames, GeoRef, DEFAULT_GEONAMES};
 pub use lexicon::{
     ActorWords, ClauseWords, ModalityWords, PatternWords, RoleRules, TriggerLexicon, TypeInfo,
     VoiceWords, DEFAULT_ROLES, DEFAULT_TRIGGERS,

@@ -4,6 +4,7 @@
 //! Everything here is rules over tokens, driven by the word lists of [`RoleRules`] and the
 //! trigger lexicon; it never looks beyond the sentence (no coreference).
 
+use super::geo::GeoNames;
 use super::lexicon::{phrase_at, phrase_ending_at, RoleRules, TriggerHit, TriggerLexicon};
 use super::types::{Actor, EventType, Place, Role, Trigger};
 use crate::entities::{Entity, EntityKind};
@@ -559,8 +560,10 @@ impl<'a> Analysis<'a> {
     }
 
     fn place(&self, m: &Mention) -> Place {
+        let text = self.surface(m.span);
         Place {
-            text: self.surface(m.span),
+            geo: GeoNames::bundled().link(&text).cloned(),
+            text,
             span: m.span,
             kind: m.kind.clone(),
         }

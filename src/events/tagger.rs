@@ -457,6 +457,7 @@ mod tests {
             text: "the army".into(),
             span: Span::new(0, 8),
             kind: None,
+            geo: None,
         };
         let mut kept = vec![actor("troops")];
         merge_roles(&mut kept, &tagged, RoleMerge::TaggerFirst, &[place], &[]);

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::coref::Antecedent;
+use super::geo::GeoRef;
 use super::time::{Date, TimeExpr};
 use crate::entities::EntityKind;
 use crate::stance::Evidence as StanceEvidence;
@@ -143,6 +144,10 @@ pub struct Place {
     pub text: String,
     pub span: Span,
     pub kind: Option<EntityKind>,
+    /// The place's GeoNames entry (id, country code, coordinates) when its name is a
+    /// country's or exactly one city's (see [`GeoNames`](super::GeoNames)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geo: Option<GeoRef>,
 }
 
 /// A word or phrase that signalled the event type.
