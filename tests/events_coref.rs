@@ -26,9 +26,17 @@ fn a_pronoun_subject_continues_the_earlier_actor() {
     let threat = found
         .iter()
         .find(|e| e.event_type == EventType::Threaten)
-        .unwrap_or_else(|| panic!("{:#?}", found.iter().map(Event::summary).collect::<Vec<_>>()));
+        .unwrap_or_else(|| {
+            panic!(
+                "{:#?}",
+                found.iter().map(Event::summary).collect::<Vec<_>>()
+            )
+        });
     // "They" is Hamas, the earlier actor, not the nearer Israel.
-    assert_eq!(refers(threat), [("They".to_string(), Some("Hamas".to_string()))]);
+    assert_eq!(
+        refers(threat),
+        [("They".to_string(), Some("Hamas".to_string()))]
+    );
     let they = &threat.sources[0];
     assert_eq!(&text[they.span.range()], "They");
     // The link is serialised with the actor, and absent where there is none.
@@ -45,6 +53,11 @@ fn no_compatible_name_leaves_the_mention_unresolved() {
     let accuse = found
         .iter()
         .find(|e| e.event_type == EventType::Accuse)
-        .unwrap_or_else(|| panic!("{:#?}", found.iter().map(Event::summary).collect::<Vec<_>>()));
+        .unwrap_or_else(|| {
+            panic!(
+                "{:#?}",
+                found.iter().map(Event::summary).collect::<Vec<_>>()
+            )
+        });
     assert_eq!(refers(accuse), [("She".to_string(), None)]);
 }
