@@ -1,4 +1,5 @@
-//! Streaming JSON Lines: documents in, events out, one document in memory at a time.
+//! Streaming JSON Lines: documents in, events out, a small chunk of documents in memory at a
+//! time.
 
 use std::io::{BufRead, Write};
 
@@ -32,7 +33,10 @@ pub struct BatchStats {
 /// non-blank line (1-based numbers).
 ///
 /// A bad line (not valid UTF-8, not JSON, not a document, or extraction failed) is reported
-/// through `on_line` and skipped; only I/O errors on `input` or `output` end the run. Memory is bounded by the largest single document.
+/// through `on_line` and skipped; only I/O errors on `input` or `output` end the run.
+/// Documents are extracted [`CHUNK`] at a time, so that the entity model sees full batches;
+/// memory is bounded by a chunk of documents, and events and `on_line` calls come in input
+/// order.
 ///
 /// ```
 /// use reportage::events::{run_json_lines, EventExtractor, LineOutcome};
@@ -53,23 +57,69 @@ pub fn run_json_lines<R: BufRead, W: Write>(
     mut on_line: impl FnMut(usize, LineOutcome),
 ) -> Result<BatchStats> {
     let mut stats = BatchStats::default();
-    for_each_record::<Report, _>(input, |line, report| {
-        match report.and_then(|report| extractor.extract(&report)) {
-            Ok(events) => {
-                stats.documents += 1;
-                stats.events += events.len();
-                write_json_lines(&mut output, &events)?;
-                on_line(line, LineOutcome::Events(events.len()));
-            }
-            Err(e) => {
-                stats.skipped += 1;
-                on_line(line, LineOutcome::Skipped(e));
+    let mut chunk: Vec<(usize, Result<Report>)> = Vec::new();
+    let mut flush = |chunk: &mut Vec<(usize, Result<Report>)>, output: &mut W| -> Result<()> {
+        for (line, outcome) in extract_chunk(extractor, std::mem::take(chunk)) {
+            match outcome {
+                Ok(events) => {
+                    stats.documents += 1;
+                    stats.events += events.len();
+                    write_json_lines(&mut *output, &events)?;
+                    on_line(line, LineOutcome::Events(events.len()));
+                }
+                Err(e) => {
+                    stats.skipped += 1;
+                    on_line(line, LineOutcome::Skipped(e));
+                }
             }
         }
         Ok(())
+    };
+    for_each_record::<Report, _>(input, |line, report| {
+        chunk.push((line, report));
+        if chunk.iter().filter(|(_, r)| r.is_ok()).count() >= CHUNK {
+            flush(&mut chunk, &mut output)?;
+        }
+        Ok(())
     })?;
+    flush(&mut chunk, &mut output)?;
     output.flush().map_err(|e| Error::io("<output>", e))?;
     Ok(stats)
+}
+
+/// Documents extracted together: their sentences reach the entity model in one call.
+/// Small, so memory stays bounded by a few documents and output keeps flowing.
+pub const CHUNK: usize = 16;
+
+/// The events of each line of a chunk, in line order. The good documents run as one
+/// [`EventExtractor::extract_batch`]; if that fails, each runs alone, so only the document
+/// at fault is skipped.
+fn extract_chunk(
+    extractor: &EventExtractor,
+    chunk: Vec<(usize, Result<Report>)>,
+) -> Vec<(usize, Result<Vec<super::types::Event>>)> {
+    let reports: Vec<Report> = chunk
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok().cloned())
+        .collect();
+    let mut together = match extractor.extract_batch(&reports) {
+        Ok(events) => events.into_iter().map(Ok).collect::<Vec<_>>(),
+        Err(_) => reports.iter().map(|r| extractor.extract(r)).collect(),
+    }
+    .into_iter();
+    chunk
+        .into_iter()
+        .map(|(line, report)| {
+            let outcome = match report {
+                // One result per good report, in order.
+                Ok(_) => together.next().unwrap_or_else(|| {
+                    Err(Error::MalformedOutput("a document lost its events".into()))
+                }),
+                Err(e) => Err(e),
+            };
+            (line, outcome)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -276,56 +276,108 @@ impl EventExtractor {
     /// Sentences of the report (longer ones cut at [`MAX_SENTENCE_BYTES`]) with their
     /// entities in report offsets: what the events are built from.
     pub fn sentence_entities(&self, text: &str) -> Result<Vec<SentenceEntities>> {
-        // Any segmentation can leave a stretch without punctuation whole; cutting it keeps
-        // evidence sentence-sized and the rules' cost linear.
-        let spans: Vec<Span> = self
-            .sentences
-            .split(text)
-            .iter()
-            .flat_map(|s| cut_long(text, s.span, MAX_SENTENCE_BYTES))
-            .collect();
-        let texts: Vec<&str> = spans.iter().filter_map(|s| text.get(s.range())).collect();
-        if texts.len() != spans.len() {
-            return Err(Error::MalformedOutput(
-                "sentence splitter returned an invalid span".into(),
-            ));
+        Ok(self.sentence_entities_batch(&[text])?.remove(0))
+    }
+
+    /// [`sentence_entities`](Self::sentence_entities) of several texts, with one call to
+    /// the recognizer for all their sentences, so that a model sees full batches.
+    fn sentence_entities_batch(&self, texts: &[&str]) -> Result<Vec<Vec<SentenceEntities>>> {
+        let mut spans: Vec<Vec<Span>> = Vec::with_capacity(texts.len());
+        let mut sentences: Vec<&str> = Vec::new();
+        for text in texts {
+            // Any segmentation can leave a stretch without punctuation whole; cutting it
+            // keeps evidence sentence-sized and the rules' cost linear.
+            let these: Vec<Span> = self
+                .sentences
+                .split(text)
+                .iter()
+                .flat_map(|s| cut_long(text, s.span, MAX_SENTENCE_BYTES))
+                .collect();
+            for s in &these {
+                sentences.push(text.get(s.range()).ok_or_else(|| {
+                    Error::MalformedOutput("sentence splitter returned an invalid span".into())
+                })?);
+            }
+            spans.push(these);
         }
-        let found = self.entities.recognize_batch(&texts)?;
-        if found.len() != spans.len() {
+        let found = self.entities.recognize_batch(&sentences)?;
+        if found.len() != sentences.len() {
             return Err(Error::MalformedOutput(format!(
                 "entity recognizer returned {} results for {} sentences",
                 found.len(),
-                spans.len()
+                sentences.len()
             )));
         }
-        Ok(spans
-            .into_iter()
-            .zip(found)
-            .map(|(span, ents)| {
-                let sentence = &text[span.range()];
-                let mut entities: Vec<Entity> = ents
-                    .into_iter()
-                    // A recognizer's span that does not fit its sentence is dropped, not trusted.
-                    .filter(|e| e.span.slice(sentence).is_ok())
-                    .map(|mut e| {
-                        e.span = e.span.shift(span.start);
-                        e
-                    })
-                    .collect();
-                entities.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
-                SentenceEntities { span, entities }
+        let mut found = found.into_iter();
+        Ok(texts
+            .iter()
+            .zip(spans)
+            .map(|(text, spans)| {
+                let ents: Vec<Vec<Entity>> = found.by_ref().take(spans.len()).collect();
+                attach(text, spans, ents)
             })
             .collect())
     }
 
     /// The events of one report, in text order.
     pub fn extract(&self, report: &Report) -> Result<Vec<Event>> {
-        let text = report.text.as_str();
-        if text.trim().is_empty() {
+        if report.text.trim().is_empty() {
             return Err(Error::EmptyInput("report text"));
         }
+        let sentences = self.sentence_entities(&report.text)?;
+        self.extract_from(report, sentences)
+    }
+
+    /// The events of many reports. The entity recognizer runs once over the sentences of
+    /// all of them (a model batches across reports); one failing report fails the batch
+    /// (use [`extract`](Self::extract) per report to skip bad ones).
+    pub fn extract_batch(&self, reports: &[Report]) -> Result<Vec<Vec<Event>>> {
+        if reports.iter().any(|r| r.text.trim().is_empty()) {
+            return Err(Error::EmptyInput("report text"));
+        }
+        let texts: Vec<&str> = reports.iter().map(|r| r.text.as_str()).collect();
+        let sentences = self.sentence_entities_batch(&texts)?;
+        reports
+            .iter()
+            .zip(sentences)
+            .map(|(r, s)| self.extract_from(r, s))
+            .collect()
+    }
+}
+
+/// A recognizer's entities placed in the report: shifted to report offsets, those that do
+/// not fit their sentence dropped (not trusted), sorted by start.
+fn attach(text: &str, spans: Vec<Span>, found: Vec<Vec<Entity>>) -> Vec<SentenceEntities> {
+    spans
+        .into_iter()
+        .zip(found)
+        .map(|(span, ents)| {
+            let sentence = &text[span.range()];
+            let mut entities: Vec<Entity> = ents
+                .into_iter()
+                // A recognizer's span that does not fit its sentence is dropped, not trusted.
+                .filter(|e| e.span.slice(sentence).is_ok())
+                .map(|mut e| {
+                    e.span = e.span.shift(span.start);
+                    e
+                })
+                .collect();
+            entities.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
+            SentenceEntities { span, entities }
+        })
+        .collect()
+}
+
+impl EventExtractor {
+    /// The events of one report from its sentences and their entities.
+    fn extract_from(
+        &self,
+        report: &Report,
+        sentences: Vec<SentenceEntities>,
+    ) -> Result<Vec<Event>> {
+        let text = report.text.as_str();
         let mut found = Vec::new();
-        for s in self.sentence_entities(text)? {
+        for s in sentences {
             let (toks, drafts) = analyse(text, s.span, &s.entities, &self.lexicon, &self.rules);
             found.push((s, toks, drafts));
         }
@@ -374,12 +426,6 @@ impl EventExtractor {
         events.retain(|e| e.confidence >= self.min_confidence);
         self.add_stances(report, &mut events)?;
         Ok(events)
-    }
-
-    /// The events of many reports; one failing report fails the batch (use
-    /// [`extract`](Self::extract) per report to skip bad ones).
-    pub fn extract_batch(&self, reports: &[Report]) -> Result<Vec<Vec<Event>>> {
-        reports.iter().map(|r| self.extract(r)).collect()
     }
 
     fn finish(
