@@ -98,24 +98,32 @@ fn extract_chunk(
     extractor: &EventExtractor,
     chunk: Vec<(usize, Result<Report>)>,
 ) -> Vec<(usize, Result<Vec<super::types::Event>>)> {
-    let reports: Vec<Report> = chunk
-        .iter()
-        .filter_map(|(_, r)| r.as_ref().ok().cloned())
-        .collect();
+    // Good documents move into one batch; each line keeps its place and its parse error.
+    let mut reports = Vec::new();
+    let mut lines = Vec::with_capacity(chunk.len());
+    for (line, report) in chunk {
+        match report {
+            Ok(r) => {
+                reports.push(r);
+                lines.push((line, None));
+            }
+            Err(e) => lines.push((line, Some(e))),
+        }
+    }
     let mut together = match extractor.extract_batch(&reports) {
         Ok(events) => events.into_iter().map(Ok).collect::<Vec<_>>(),
         Err(_) => reports.iter().map(|r| extractor.extract(r)).collect(),
     }
     .into_iter();
-    chunk
+    lines
         .into_iter()
-        .map(|(line, report)| {
-            let outcome = match report {
+        .map(|(line, error)| {
+            let outcome = match error {
+                Some(e) => Err(e),
                 // One result per good report, in order.
-                Ok(_) => together.next().unwrap_or_else(|| {
+                None => together.next().unwrap_or_else(|| {
                     Err(Error::MalformedOutput("a document lost its events".into()))
                 }),
-                Err(e) => Err(e),
             };
             (line, outcome)
         })
