@@ -2,10 +2,9 @@
 """End-to-end speed of the `batch` example (issue 15, item 8): documents per second on
 short news documents, in alternated rounds so every setting sees the same machine drift.
 
-Documents: the first N articles of CoNLL-2003 English train (Reuters, 1996; not committed:
-read from ../shared/data), each cut to its first SENTENCES sentences (detokenised), as
-JSON Lines `{"id", "text"}`; for a copy without -DOCSTART- lines, runs of SENTENCES
-consecutive sentences.
+Documents: runs of SENTENCES consecutive sentences of CoNLL-2003 English train (Reuters,
+1996; not committed: read from ../shared/data), detokenised, the first N of them, as JSON
+Lines `{"id", "text"}`.
 
 Usage: python3 benches/batch_docs.py [--docs 1000] [--sentences 4] [--rounds 2]
            [--settings "default;--stance none;--roles none --stance none"]
@@ -15,46 +14,21 @@ Build first: cargo build --release --example batch
 import argparse
 import json
 import os
-import re
 import subprocess
+import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def detokenize(tokens):
-    text = " ".join(tokens)
-    text = re.sub(r" ([.,;:!?)'\]])", r"\1", text)
-    text = re.sub(r"([(\[$]) ", r"\1", text)
-    return text.replace(" n't", "n't").replace(" 's", "'s")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from conll_text import conll_sentences  # noqa: E402
 
 
 def documents(path, n_docs, n_sentences):
-    docs, doc, sent = [], [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if parts and parts[0] == "-DOCSTART-":
-                if doc:
-                    docs.append(doc)
-                doc = []
-                continue
-            if not parts:
-                if sent:
-                    doc.append(detokenize(sent))
-                sent = []
-                continue
-            sent.append(parts[0])
-    if sent:
-        doc.append(detokenize(sent))
-    if doc:
-        docs.append(doc)
-    if len(docs) < n_docs:
-        # A copy without -DOCSTART- lines: consecutive sentences make the documents (the
-        # sentences of one article stay in order, so most documents are one story's lead).
-        flat = [s for d in docs for s in d]
-        docs = [flat[i:i + n_sentences] for i in range(0, len(flat), n_sentences)]
-    return [" ".join(d[:n_sentences]) for d in docs if d][:n_docs]
+    """Runs of `n_sentences` consecutive sentences (the shared CoNLL-2003 copy has no
+    -DOCSTART- lines, so articles are not marked; most runs are one story's lead)."""
+    sents = conll_sentences(path)
+    runs = [sents[i:i + n_sentences] for i in range(0, len(sents), n_sentences)]
+    return [" ".join(r) for r in runs][:n_docs]
 
 
 def main():

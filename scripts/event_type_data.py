@@ -35,7 +35,11 @@ import os
 import random
 import re
 import subprocess
+import sys
 import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from conll_text import conll_sentences  # noqa: E402
 
 DATA = "../shared/data"
 TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -82,29 +86,6 @@ def lexicon_types(batch, texts):
         ev = json.loads(line)
         types[int(ev["report_id"])].add(ev["event_type"])
     return types
-
-
-def detokenize(tokens):
-    text = " ".join(tokens)
-    text = re.sub(r" ([.,;:!?)'\]])", r"\1", text)
-    text = re.sub(r"([(\[$]) ", r"\1", text)
-    return text.replace(" n't", "n't").replace(" 's", "'s")
-
-
-def conll_sentences(path):
-    sents, cur = [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if not parts or parts[0] == "-DOCSTART-":
-                if cur:
-                    sents.append(detokenize(cur))
-                cur = []
-                continue
-            cur.append(parts[0])
-    if cur:
-        sents.append(detokenize(cur))
-    return sents
 
 
 def lead_sentence(text):

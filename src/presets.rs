@@ -106,15 +106,20 @@ pub fn stance_detector(registry: &ModelRegistry, name: &str) -> Result<Box<dyn S
 }
 
 /// The default event role tagger: `roles-default` (a token classifier trained on real news
-/// sentences marked with event sources, targets and reciprocal participants), word-level
-/// "first" aggregation as it was trained and scored.
+/// sentences marked with event sources, targets and reciprocal participants).
 pub fn role_tagger(registry: &ModelRegistry) -> Result<RoleTagger> {
+    role_tagger_named(registry, ROLES_MODEL)
+}
+
+/// A role tagger from any registry token classifier with role labels, with word-level
+/// "first" aggregation, the way `roles-default` was trained and scored.
+pub fn role_tagger_named(registry: &ModelRegistry, name: &str) -> Result<RoleTagger> {
     tune_malloc();
     let config = EntityRecognizerConfig {
         aggregation: AggregationStrategy::First,
         ..Default::default()
     };
-    let model = EntityRecognizer::from_registry(registry, ROLES_MODEL, config)?;
+    let model = EntityRecognizer::from_registry(registry, name, config)?;
     Ok(RoleTagger::new(model))
 }
 

@@ -153,19 +153,11 @@ pub fn extractor_with(options: &ExtractorOptions) -> Result<EventExtractor> {
 /// The role tagger `roles` names (see [`ExtractorOptions::roles`]).
 #[cfg(feature = "torch")]
 pub fn role_tagger(roles: Option<&str>) -> Result<Option<RoleTagger>> {
-    use reportage::entities::{AggregationStrategy, EntityRecognizer, EntityRecognizerConfig};
     let registry = reportage::ModelRegistry::load_default()?;
     match roles {
         Some("none") => Ok(None),
         None => reportage::presets::role_tagger(&registry).map(Some),
-        Some(name) => {
-            let config = EntityRecognizerConfig {
-                aggregation: AggregationStrategy::First,
-                ..Default::default()
-            };
-            let model = EntityRecognizer::from_registry(&registry, name, config)?;
-            Ok(Some(RoleTagger::new(model)))
-        }
+        Some(name) => reportage::presets::role_tagger_named(&registry, name).map(Some),
     }
 }
 
