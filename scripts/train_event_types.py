@@ -23,10 +23,12 @@ import random
 import sys
 
 import torch
-from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+from transformers import BertConfig, BertForSequenceClassification
+
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import training  # noqa: E402
+from training import BertTokenizerFast  # noqa: E402
 
 TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
          "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
@@ -105,6 +107,8 @@ def main():
              for t in (r["types"] or ["NONE"])]
     dev = {"silver_dev": read(os.path.join(args.data, "dev.jsonl")),
            "hand_coded_dev": hand_coded(args.hand_coded)}
+    train = training.limited(train, args.limit)
+    dev = {name: training.limited(recs, args.limit) for name, recs in dev.items()}
     enc = tokenizer([r["text"] for r in train], truncation=True, max_length=args.max_length)
     y = [LABELS.index(r["label"]) for r in train]
     lengths = [len(x) for x in enc["input_ids"]]

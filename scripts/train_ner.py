@@ -26,10 +26,12 @@ import random
 import sys
 
 import torch
-from transformers import BertConfig, BertForTokenClassification, BertTokenizerFast
+from transformers import BertConfig, BertForTokenClassification
+
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import training  # noqa: E402
+from training import BertTokenizerFast  # noqa: E402
 
 ENTITY_TYPES = ["PER", "NORP", "ORG", "GPE", "LOC", "MISC", "DATE"]
 
@@ -184,7 +186,8 @@ def main():
         with open(os.path.join(args.data, name), encoding="utf-8") as f:
             return [json.loads(line) for line in f]
 
-    train, dev = read("train.jsonl"), read("dev.jsonl")
+    train = training.limited(read("train.jsonl"), args.limit)
+    dev = training.limited(read("dev.jsonl"), args.limit)
     items = [encode(tokenizer, r, args.max_length, args.case_token_types) for r in train]
     rng = random.Random(training.SEED)
     trainer = training.Trainer(model, args,

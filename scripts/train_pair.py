@@ -53,10 +53,12 @@ import sys
 import zipfile
 
 import torch
-from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+from transformers import BertConfig, BertForSequenceClassification
+
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import training  # noqa: E402
+from training import BertTokenizerFast  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NLI_LABELS = ["entailment", "neutral", "contradiction"]
@@ -162,7 +164,7 @@ def gwsd(root):
                 for r in csv.DictReader(f) if r["label"].strip() in mapping]
 
 
-def stance_data(root, rng):
+def stance_data(root, rng, semeval_repeat=1, pstance_max=6000):
     pst = pstance(root, "train")
     rng.shuffle(pst)
     news = newsmtsc(root, "train.jsonl")
@@ -171,7 +173,10 @@ def stance_data(root, rng):
     gw = gwsd(root)
     rng.shuffle(gw)
     cut = len(gw) // 10
-    parts = {"semeval_train": semeval(root, "train"), "pstance_train": pst[:6000],
+    # SemEval is the smallest set and the one the target is measured on: it may be
+    # repeated (--semeval-repeat) so that tweets on its five targets are not drowned out.
+    parts = {"semeval_train": semeval(root, "train") * semeval_repeat,
+             "pstance_train": pst[:pstance_max],
              "newsmtsc_train": news, "perspectrum_train": persp[:4000], "gwsd_train": gw[cut:]}
     for name, rows in parts.items():
         print(f"  {name}: {len(rows)} {dict(collections.Counter(r[2] for r in rows))}")
@@ -272,11 +277,22 @@ def main():
     ap.add_argument("--init", help="start from this fine-tuned model of ours (not its head)")
     ap.add_argument("--nli-model", help="also score the stance dev sets zero-shot with it")
     ap.add_argument("--eval-only", action="store_true", help="score --out as it is")
+    ap.add_argument("--semeval-repeat", type=int, default=1,
+                    help="stance: how many times SemEval-2016 train enters the mix")
+    ap.add_argument("--pstance-max", type=int, default=6000,
+                    help="stance: P-Stance train pairs sampled into the mix")
     args = ap.parse_args()
     training.seed_everything(args.threads, args.device)
     rng = random.Random(training.SEED)
     labels = NLI_LABELS if args.task == "nli" else STANCE_LABELS
-    train, dev = (nli_data if args.task == "nli" else stance_data)(args.data, rng)
+    if args.task == "nli":
+        train, dev = nli_data(args.data, rng)
+    else:
+        train, dev = stance_data(args.data, rng, args.semeval_repeat, args.pstance_max)
+    if args.limit:
+        rng.shuffle(train)  # a smoke run's few pairs should still mix the sets
+        train = training.limited(train, args.limit)
+        dev = {name: training.limited(rows, args.limit) for name, rows in dev.items()}
     print(f"{len(train)} training pairs; dev sets {[(k, len(v)) for k, v in dev.items()]}",
           flush=True)
 

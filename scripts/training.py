@@ -23,6 +23,11 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
+try:
+    from transformers import BertTokenizerFast
+except ImportError:  # transformers 5 (the lent GPU machines') has one, fast, BertTokenizer
+    from transformers import BertTokenizer as BertTokenizerFast  # noqa: F401
+
 SEED = 20261128
 WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight"
 
@@ -164,6 +169,12 @@ def add_common_args(ap):
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--scores", help="write the dev scores here as JSON")
+    ap.add_argument("--limit", type=int,
+                    help="smoke run: only the first N training and dev examples of each set")
+
+
+def limited(rows, limit):
+    return rows[:limit] if limit else rows
 
 
 def steps_per_epoch(n, batch_size):
