@@ -132,10 +132,55 @@ def student(model_dir, sents, aggregation):
                               pipeline)
     torch.set_num_threads(2)
     tok = AutoTokenizer.from_pretrained(model_dir)
+    if case_token_types(model_dir):
+        tok = with_case_types(tok)
     model = AutoModelForTokenClassification.from_pretrained(model_dir)
     ner = pipeline("token-classification", model=model, tokenizer=tok,
                    aggregation_strategy=aggregation, device=-1)
     return [[(e["start"], e["end"], e["entity_group"]) for e in ner(s["text"])] for s in sents]
+
+
+def case_token_types(model_dir):
+    """models.toml's `case_token_types` for the registry entry whose `dir` is model_dir."""
+    import tomllib
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "models.toml"), "rb") as f:
+        specs = tomllib.load(f)["model"]
+    want = os.path.abspath(model_dir)
+    return any(os.path.abspath(os.path.join(root, m["dir"])) == want and m.get("case_token_types")
+               for m in specs)
+
+
+def with_case_types(tok):
+    """The tokenizer, giving token type 1 to every piece of a capitalised word, as the crate
+    and scripts/train_ner.py do for a model trained with case_token_types: the pipeline itself
+    knows nothing of it."""
+    base = type(tok)
+
+    class CaseTyped(base):
+        def __call__(self, text, *args, **kwargs):
+            kwargs["return_offsets_mapping"] = True
+            enc = super().__call__(text, *args, **kwargs)
+            if not isinstance(text, str):
+                raise ValueError("case token types: one sentence at a time")
+            offsets = enc["offset_mapping"]
+            rows = offsets.tolist() if hasattr(offsets, "tolist") else offsets
+            batched = bool(rows) and isinstance(rows[0][0], list)
+            pairs = rows[0] if batched else rows
+            starts = {}
+            for w, (s, _) in zip(enc.word_ids(), pairs):
+                if w is not None and w not in starts:
+                    starts[w] = s
+            types = [int(w is not None and text[starts[w]].isupper()) for w in enc.word_ids()]
+            tt = enc["token_type_ids"]
+            if hasattr(tt, "new_tensor"):
+                enc["token_type_ids"] = tt.new_tensor([types] if batched else types)
+            else:
+                enc["token_type_ids"] = [types] if batched else types
+            return enc
+
+    tok.__class__ = CaseTyped
+    return tok
 
 
 KEEP = {"PERSON": "PER"}
