@@ -1,6 +1,7 @@
 //! The extractor: sentences, entities and stance composed into events.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
@@ -14,8 +15,8 @@ use super::types::{ActorStance, Event, EventType, Evidence, Report};
 use crate::entities::GazetteerRecognizer;
 use crate::entities::{Entity, EntityRecognition};
 use crate::sentences::{cut_long, SentenceSegmentation, SentenceSplitter};
-use crate::stance::StanceDetection;
 use crate::stance::{document_stance, string_mentions, Mentions, Target};
+use crate::stance::{Stance, StanceDetection, StanceScores};
 use crate::text::tokens::Token;
 use crate::text::Span;
 use crate::{Error, Result};
@@ -321,27 +322,87 @@ impl EventExtractor {
 
     /// The events of one report, in text order.
     pub fn extract(&self, report: &Report) -> Result<Vec<Event>> {
-        if report.text.trim().is_empty() {
-            return Err(Error::EmptyInput("report text"));
-        }
-        let sentences = self.sentence_entities(&report.text)?;
-        self.extract_from(report, sentences)
+        Ok(self.extract_batch(std::slice::from_ref(report))?.remove(0))
     }
 
-    /// The events of many reports. The entity recognizer runs once over the sentences of
-    /// all of them (a model batches across reports); one failing report fails the batch
-    /// (use [`extract`](Self::extract) per report to skip bad ones).
+    /// The events of many reports, the same as [`extract`](Self::extract) gives each. Every
+    /// model runs once over what all the reports ask of it (the recognizer over all their
+    /// sentences, the classifier and the role tagger over their sentences with events, the
+    /// stance detector over every actor's sentences), so that it sees full batches. One
+    /// failing report fails the batch (use [`extract`](Self::extract) per report to skip bad
+    /// ones).
     pub fn extract_batch(&self, reports: &[Report]) -> Result<Vec<Vec<Event>>> {
         if reports.iter().any(|r| r.text.trim().is_empty()) {
             return Err(Error::EmptyInput("report text"));
         }
         let texts: Vec<&str> = reports.iter().map(|r| r.text.as_str()).collect();
         let sentences = self.sentence_entities_batch(&texts)?;
-        reports
+        let mut pending: Vec<Pending<'_>> = reports
             .iter()
             .zip(sentences)
-            .map(|(r, s)| self.extract_from(r, s))
-            .collect()
+            .map(|(report, sentences)| Pending::analyse(self, report, sentences))
+            .collect();
+        self.apply_sentence_scores(&mut pending)?;
+        // Coreference looks back over every sentence, with or without events.
+        let context: Vec<(Vec<Span>, Vec<Entity>)> = pending
+            .iter_mut()
+            .map(|p| {
+                let spans = p.found.iter().map(|(s, _, _)| s.span).collect();
+                let entities = p
+                    .found
+                    .iter()
+                    .flat_map(|(s, _, _)| s.entities.iter().cloned())
+                    .collect();
+                p.found.retain(|(_, _, drafts)| !drafts.is_empty());
+                (spans, entities)
+            })
+            .collect();
+        self.tag_roles(&mut pending)?;
+        let mut events: Vec<Vec<Event>> = pending
+            .into_iter()
+            .zip(context)
+            .map(|(p, (spans, entities))| self.assemble(p, &spans, &entities))
+            .collect();
+        self.classify(&mut events)?;
+        for found in &mut events {
+            found.retain(|e| e.confidence >= self.min_confidence);
+        }
+        self.add_stances(reports, &mut events)?;
+        Ok(events)
+    }
+}
+
+/// One report on its way through [`EventExtractor::extract_batch`]: its sentences with their
+/// entities, tokens and draft events, and the events the classifier added.
+struct Pending<'r> {
+    report: &'r Report,
+    found: Vec<(SentenceEntities, Vec<Token>, Vec<Draft>)>,
+    added: Vec<(usize, EventType)>,
+}
+
+impl<'r> Pending<'r> {
+    fn analyse(x: &EventExtractor, report: &'r Report, sentences: Vec<SentenceEntities>) -> Self {
+        let found = sentences
+            .into_iter()
+            .map(|s| {
+                let (toks, drafts) =
+                    analyse(&report.text, s.span, &s.entities, &x.lexicon, &x.rules);
+                (s, toks, drafts)
+            })
+            .collect();
+        Pending {
+            report,
+            found,
+            added: Vec::new(),
+        }
+    }
+
+    /// The text of every sentence still in `found`, in order.
+    fn sentences(&self) -> impl Iterator<Item = &'r str> + '_ {
+        let text: &'r str = &self.report.text;
+        self.found
+            .iter()
+            .map(move |(s, _, _)| &text[s.span.range()])
     }
 }
 
@@ -369,33 +430,21 @@ fn attach(text: &str, spans: Vec<Span>, found: Vec<Vec<Entity>>) -> Vec<Sentence
 }
 
 impl EventExtractor {
-    /// The events of one report from its sentences and their entities.
-    fn extract_from(
-        &self,
-        report: &Report,
-        sentences: Vec<SentenceEntities>,
-    ) -> Result<Vec<Event>> {
+    /// One report's events from its analysed sentences (roles tagged): coreference, then
+    /// the events themselves.
+    fn assemble(&self, p: Pending<'_>, spans: &[Span], entities: &[Entity]) -> Vec<Event> {
+        let Pending {
+            report,
+            mut found,
+            added,
+        } = p;
         let text = report.text.as_str();
-        let mut found = Vec::new();
-        for s in sentences {
-            let (toks, drafts) = analyse(text, s.span, &s.entities, &self.lexicon, &self.rules);
-            found.push((s, toks, drafts));
-        }
-        let added = self.apply_sentence_scores(text, &mut found)?;
-        // Coreference looks back over every sentence, with or without events.
-        let spans: Vec<Span> = found.iter().map(|(s, _, _)| s.span).collect();
-        let entities: Vec<Entity> = found
-            .iter()
-            .flat_map(|(s, _, _)| s.entities.iter().cloned())
-            .collect();
-        found.retain(|(_, _, drafts)| !drafts.is_empty());
-        self.tag_roles(text, &mut found)?;
         let mut resolved = Vec::new();
         for (s, _, drafts) in found.iter_mut() {
             let k = spans.partition_point(|x| x.start < s.span.start);
             for d in drafts.iter_mut() {
                 for actors in [&mut d.sources, &mut d.targets] {
-                    coref::resolve(text, actors, k, &spans, &entities, &mut resolved);
+                    coref::resolve(text, actors, k, spans, entities, &mut resolved);
                 }
                 resolved.extend(d.sources.iter().filter(|a| a.named).map(|a| {
                     let antecedent = coref::Antecedent {
@@ -422,10 +471,7 @@ impl EventExtractor {
                 events.push(self.finish(report, s.span, d, &times));
             }
         }
-        self.classify(report, &mut events)?;
-        events.retain(|e| e.confidence >= self.min_confidence);
-        self.add_stances(report, &mut events)?;
-        Ok(events)
+        events
     }
 
     fn finish(
@@ -475,112 +521,111 @@ impl EventExtractor {
         }
     }
 
-    /// Retype lexicon events and add events where the classifier's policy says so. Returns
-    /// the added events as (sentence start, type).
-    fn apply_sentence_scores(
-        &self,
-        text: &str,
-        found: &mut [(SentenceEntities, Vec<Token>, Vec<Draft>)],
-    ) -> Result<Vec<(usize, EventType)>> {
+    /// Retype lexicon events and add events where the classifier's policy says so (one
+    /// classifier call for the sentences of every report); the added events are recorded
+    /// in each report's `added` as (sentence start, type).
+    fn apply_sentence_scores(&self, pending: &mut [Pending<'_>]) -> Result<()> {
         let policy = self.policy;
         let Some(c) = &self.classifier else {
-            return Ok(Vec::new());
+            return Ok(());
         };
         if policy.retype_above.is_none() && (policy.add_above.is_none() || self.roles.is_none()) {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let sentences: Vec<&str> = found
-            .iter()
-            .map(|(s, _, _)| &text[s.span.range()])
-            .collect();
+        let sentences: Vec<&str> = pending.iter().flat_map(|p| p.sentences()).collect();
         let Some(scores) = c.sentence_scores(&sentences)? else {
-            return Ok(Vec::new());
+            return Ok(());
         };
-        if scores.len() != found.len() {
+        if scores.len() != sentences.len() {
             return Err(Error::MalformedOutput(format!(
                 "event classifier returned {} score sets for {} sentences",
                 scores.len(),
-                found.len()
+                sentences.len()
             )));
         }
-        let mut added = Vec::new();
-        for ((s, _, drafts), sc) in found.iter_mut().zip(&scores) {
-            let Some((best, p)) = sc.best() else {
-                continue;
-            };
-            if drafts.is_empty() {
-                if policy.add_above.is_some_and(|min| p >= min) && self.roles.is_some() {
-                    drafts.push(Draft::classified(best));
-                    added.push((s.span.start, best));
+        let mut scores = scores.iter();
+        for p in pending.iter_mut() {
+            for ((s, _, drafts), sc) in p.found.iter_mut().zip(scores.by_ref()) {
+                let Some((best, prob)) = sc.best() else {
+                    continue;
+                };
+                if drafts.is_empty() {
+                    if policy.add_above.is_some_and(|min| prob >= min) && self.roles.is_some() {
+                        drafts.push(Draft::classified(best));
+                        p.added.push((s.span.start, best));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            let Some(min) = policy.retype_above else {
-                continue;
-            };
-            for d in drafts.iter_mut() {
-                if d.event_type != best && p >= min && sc.of(d.event_type) < policy.min_score {
-                    d.event_type = best;
-                    d.mode = None;
+                let Some(min) = policy.retype_above else {
+                    continue;
+                };
+                for d in drafts.iter_mut() {
+                    if d.event_type != best && prob >= min && sc.of(d.event_type) < policy.min_score
+                    {
+                        d.event_type = best;
+                        d.mode = None;
+                    }
                 }
-            }
-        }
-        Ok(added)
-    }
-
-    /// Sources and targets from the role tagger, when one is set, for the sentences that
-    /// have events (one batch per report).
-    fn tag_roles(
-        &self,
-        text: &str,
-        found: &mut [(SentenceEntities, Vec<Token>, Vec<Draft>)],
-    ) -> Result<()> {
-        let Some(tagger) = &self.roles else {
-            return Ok(());
-        };
-        let sentences: Vec<&str> = found
-            .iter()
-            .map(|(s, _, _)| &text[s.span.range()])
-            .collect();
-        let tagged = tagger.tag_batch(&sentences)?;
-        for ((s, _, drafts), tags) in found.iter_mut().zip(&tagged) {
-            let (sources, targets) =
-                tagged_actors(text, s.span, tags, &s.entities, &self.rules.actors);
-            for d in drafts.iter_mut() {
-                let merge = self.role_merge;
-                merge_roles(&mut d.sources, &sources, merge, &d.locations, &d.supporters);
-                merge_roles(&mut d.targets, &targets, merge, &d.locations, &d.supporters);
             }
         }
         Ok(())
     }
 
-    fn classify(&self, report: &Report, events: &mut Vec<Event>) -> Result<()> {
+    /// Sources and targets from the role tagger, when one is set, for the sentences that
+    /// have events (one batch for every report).
+    fn tag_roles(&self, pending: &mut [Pending<'_>]) -> Result<()> {
+        let Some(tagger) = &self.roles else {
+            return Ok(());
+        };
+        let sentences: Vec<&str> = pending.iter().flat_map(|p| p.sentences()).collect();
+        let tagged = tagger.tag_batch(&sentences)?;
+        let mut tagged = tagged.iter();
+        for p in pending.iter_mut() {
+            let text = p.report.text.as_str();
+            for ((s, _, drafts), tags) in p.found.iter_mut().zip(tagged.by_ref()) {
+                let (sources, targets) =
+                    tagged_actors(text, s.span, tags, &s.entities, &self.rules.actors);
+                for d in drafts.iter_mut() {
+                    let merge = self.role_merge;
+                    merge_roles(&mut d.sources, &sources, merge, &d.locations, &d.supporters);
+                    merge_roles(&mut d.targets, &targets, merge, &d.locations, &d.supporters);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Scale every event's confidence by the classifier's score for its type and drop those
+    /// under the policy's floor (one classifier call for every report's events).
+    fn classify(&self, events: &mut [Vec<Event>]) -> Result<()> {
         let Some(c) = &self.classifier else {
             return Ok(());
         };
         let infos: Vec<TypeInfo> = events
             .iter()
+            .flatten()
             .map(|e| self.lexicon.info(e.event_type))
             .collect();
         let pairs: Vec<(&str, &TypeInfo)> = events
             .iter()
+            .flatten()
             .zip(&infos)
-            .map(|(e, i)| (&report.text[e.evidence.span.range()], i))
+            .map(|(e, i)| (e.evidence.sentence.as_str(), i))
             .collect();
         let scores = c.score_batch(&pairs)?;
-        if scores.len() != events.len() {
+        if scores.len() != pairs.len() {
             return Err(Error::MalformedOutput(
                 "event classifier returned the wrong number of scores".into(),
             ));
         }
-        let mut k = 0;
-        events.retain_mut(|e| {
-            let s = scores[k].clamp(0.0, 1.0);
-            k += 1;
-            e.confidence *= 0.5 + 0.5 * s;
-            s >= self.policy.min_score
-        });
+        let mut scores = scores.into_iter();
+        for found in events.iter_mut() {
+            found.retain_mut(|e| {
+                let s = scores.next().unwrap_or(0.0).clamp(0.0, 1.0);
+                e.confidence *= 0.5 + 0.5 * s;
+                s >= self.policy.min_score
+            });
+        }
         Ok(())
     }
 
@@ -589,55 +634,152 @@ impl EventExtractor {
     /// those sentences and their scores as evidence. Whole reports are never sent to the
     /// model: a classifier truncates them, and the stance of a report toward one actor
     /// lives in the sentences about that actor.
-    fn add_stances(&self, report: &Report, events: &mut [Event]) -> Result<()> {
+    ///
+    /// The (sentence, actor) pairs of every report go to the detector in one batch: a first
+    /// pass records what [`document_stance`] would ask, the detector answers all of it, and a
+    /// second pass reads the answers.
+    fn add_stances(&self, reports: &[Report], events: &mut [Vec<Event>]) -> Result<()> {
         let Some(detector) = &self.stance else {
             return Ok(());
         };
-        let text = report.text.as_str();
-        // One query per distinct actor name: the report's stance does not depend on the event.
-        let mut mentions: BTreeMap<String, Vec<Span>> = BTreeMap::new();
-        for e in events.iter() {
-            for a in e.actors() {
-                mentions.entry(a.text.clone()).or_default().push(a.span);
+        let queries: Vec<Vec<(Target, Vec<Span>)>> = reports
+            .iter()
+            .zip(events.iter())
+            .map(|(r, found)| stance_queries(&r.text, found))
+            .collect();
+        let recorder = Recorder::default();
+        for (r, qs) in reports.iter().zip(&queries) {
+            for (target, spans) in qs {
+                let mentions = Mentions::Spans(spans);
+                document_stance(
+                    &recorder,
+                    self.sentences.as_ref(),
+                    &r.text,
+                    target,
+                    mentions,
+                )?;
             }
         }
-        let mut stances: BTreeMap<String, ActorStance> = BTreeMap::new();
-        for (name, mut spans) in mentions {
-            let target = Target::new(name.clone());
+        let answers = Answers::ask(detector.as_ref(), recorder.into_pairs())?;
+        for ((r, qs), found) in reports.iter().zip(queries).zip(events.iter_mut()) {
+            let mut stances: BTreeMap<String, ActorStance> = BTreeMap::new();
+            for (target, spans) in qs {
+                let mentions = Mentions::Spans(&spans);
+                let doc = document_stance(
+                    &answers,
+                    self.sentences.as_ref(),
+                    &r.text,
+                    &target,
+                    mentions,
+                )?;
+                if let Some(doc) = doc {
+                    stances.insert(
+                        target.name.clone(),
+                        ActorStance {
+                            actor: target.name,
+                            stance: doc.stance,
+                            score: doc.score,
+                            evidence: doc.evidence,
+                        },
+                    );
+                }
+            }
+            for e in found.iter_mut() {
+                let mut seen: Vec<ActorStance> = Vec::new();
+                for a in e.actors() {
+                    if let Some(st) = stances.get(&a.text) {
+                        if !seen.iter().any(|s| s.actor == st.actor) {
+                            seen.push(st.clone());
+                        }
+                    }
+                }
+                e.stances = Some(seen);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One stance query per distinct actor name of a report (the report's stance toward an
+/// actor does not depend on the event): the actor's spans and every whole-word mention.
+fn stance_queries(text: &str, events: &[Event]) -> Vec<(Target, Vec<Span>)> {
+    let mut mentions: BTreeMap<String, Vec<Span>> = BTreeMap::new();
+    for e in events {
+        for a in e.actors() {
+            mentions.entry(a.text.clone()).or_default().push(a.span);
+        }
+    }
+    mentions
+        .into_iter()
+        .map(|(name, mut spans)| {
+            let target = Target::new(name);
             spans.extend(string_mentions(text, &target));
             spans.sort_by_key(|s| (s.start, s.end));
             spans.dedup();
-            let found = document_stance(
-                detector.as_ref(),
-                self.sentences.as_ref(),
-                text,
-                &target,
-                Mentions::Spans(&spans),
-            )?;
-            if let Some(doc) = found {
-                stances.insert(
-                    name.clone(),
-                    ActorStance {
-                        actor: name,
-                        stance: doc.stance,
-                        score: doc.score,
-                        evidence: doc.evidence,
-                    },
-                );
-            }
+            (target, spans)
+        })
+        .collect()
+}
+
+/// A stance "detector" that only writes down the (text, target) pairs it is asked about,
+/// answering each with a placeholder.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<(String, String)>>);
+
+impl Recorder {
+    fn into_pairs(self) -> Vec<(String, String)> {
+        self.0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl StanceDetection for Recorder {
+    fn detect_batch(&self, pairs: &[(&str, &str)]) -> Result<Vec<StanceScores>> {
+        let mut seen = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        seen.extend(pairs.iter().map(|(t, g)| (t.to_string(), g.to_string())));
+        let placeholder = StanceScores::from_scores(vec![(Stance::Neutral, 1.0)])?;
+        Ok(vec![placeholder; pairs.len()])
+    }
+}
+
+/// The detector's answers to a recorded set of pairs, asked in one batch.
+struct Answers(BTreeMap<(String, String), StanceScores>);
+
+impl Answers {
+    fn ask(detector: &dyn StanceDetection, mut pairs: Vec<(String, String)>) -> Result<Self> {
+        pairs.sort();
+        pairs.dedup();
+        let asked: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(t, g)| (t.as_str(), g.as_str()))
+            .collect();
+        let scores = detector.detect_batch(&asked)?;
+        if scores.len() != pairs.len() {
+            return Err(Error::MalformedOutput(format!(
+                "stance backend returned {} results for {} pairs",
+                scores.len(),
+                pairs.len()
+            )));
         }
-        for e in events.iter_mut() {
-            let mut seen: Vec<ActorStance> = Vec::new();
-            for a in e.actors() {
-                if let Some(st) = stances.get(&a.text) {
-                    if !seen.iter().any(|s| s.actor == st.actor) {
-                        seen.push(st.clone());
-                    }
-                }
-            }
-            e.stances = Some(seen);
-        }
-        Ok(())
+        Ok(Answers(pairs.into_iter().zip(scores).collect()))
+    }
+}
+
+impl StanceDetection for Answers {
+    fn detect_batch(&self, pairs: &[(&str, &str)]) -> Result<Vec<StanceScores>> {
+        pairs
+            .iter()
+            .map(|(t, g)| {
+                self.0
+                    .get(&(t.to_string(), g.to_string()))
+                    .cloned()
+                    .ok_or_else(|| Error::MalformedOutput(format!("stance of {g:?} not asked")))
+            })
+            .collect()
     }
 }
 
