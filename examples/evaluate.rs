@@ -10,6 +10,8 @@
 //! ```
 //! Add `--compare NAME2` to run a second model on the same data in alternated rounds, and
 //! `--json` for one JSON object on stdout instead of tables. `--help` lists every option.
+//! `--model ner-default --compare ner-default@int8` compares two forward passes
+//! (`--backend`, reportage::torch::Backend) of the same model.
 //!
 //! The scoring is `reportage::evaluation` (pure, tested against recorded `seqeval` and
 //! scikit-learn outputs); this file loads the models, times them and prints.
@@ -46,6 +48,7 @@ use reportage::evaluation::speed::{
 use reportage::evaluation::Scores;
 use reportage::events::{ClassifierPolicy, EventExtractor, Report, RoleMerge};
 use reportage::stance::{Stance, StanceDetection};
+use reportage::torch::Backend;
 use reportage::{EntityRecognition, Error, ModelRegistry, Result, SentenceSplitter};
 use serde::Serialize;
 
@@ -62,7 +65,11 @@ tasks and their data:
 what to run:
   --model NAME            a model of the registry (ner: task ner; stance: task stance or
                           zero-shot; nli: task zero-shot; events: the NER model of the
-                          extractor, default: the examples' recognizer)
+                          extractor, default: the examples' recognizer); NAME@BACKEND
+                          runs it with that backend (e.g. ner-default@int8)
+  --backend B             ner / stance / nli: the forward pass of models named without
+                          @BACKEND: rust-bert (default), fp32 or int8 (the crate's own
+                          BERT forward, fp32 or int8 weights; see reportage::torch::Backend)
   --recognizer KIND       ner / events: model (default for ner), recommended (the examples'
                           gazetteer + ner-default preset) or gazetteer
   --compare NAME2         a second model (or recommended / gazetteer) on the same data,
@@ -235,6 +242,7 @@ struct Args {
     role_merge: RoleMerge,
     classifier: Option<String>,
     policy: ClassifierPolicy,
+    backend: Backend,
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Args>> {
@@ -277,6 +285,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
         role_merge: RoleMerge::default(),
         classifier: None,
         policy: ClassifierPolicy::default(),
+        backend: Backend::default(),
     };
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
@@ -339,6 +348,10 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
             "--predictions" => a.predictions = Some(value()?.into()),
             "--batch-size" => a.batch_size = number(value()?)?,
             "--device" => a.device = DeviceSpec::parse(&value()?)?,
+            "--backend" => {
+                only(&[Ner, Stance, Nli])?;
+                a.backend = value()?.parse()?
+            }
             "--threads" => a.threads = Some(number(value()?)?),
             "--rounds" => a.rounds = number(value()?)?,
             "--warmup" => a.warmup = number(value()?)?,
@@ -499,6 +512,16 @@ struct ModelInfo {
     architecture: String,
     labels: Vec<String>,
     registry: String,
+}
+
+/// `NAME@BACKEND` (`ner-default@int8`): the registry name and the backend to run it with;
+/// a bare name runs with `--backend`.
+#[cfg_attr(not(feature = "torch"), allow(dead_code))]
+fn model_backend<'a>(name: &'a str, args: &Args) -> Result<(&'a str, Backend)> {
+    match name.split_once('@') {
+        Some((model, backend)) => Ok((model, backend.parse()?)),
+        None => Ok((name, args.backend)),
+    }
 }
 
 #[cfg_attr(not(feature = "torch"), allow(dead_code))]
@@ -1204,6 +1227,7 @@ fn load_ner_model(
     args: &Args,
 ) -> Result<(Box<dyn EntityRecognition>, Option<ModelInfo>)> {
     use reportage::entities::{EntityRecognizer, EntityRecognizerConfig};
+    let (name, backend) = model_backend(name, args)?;
     let registry = args.registry()?;
     let info = model_info(&registry, name)?;
     if registry.get(name)?.task != reportage::Task::Ner {
@@ -1215,6 +1239,7 @@ fn load_ner_model(
     let config = EntityRecognizerConfig {
         batch_size: args.batch_size,
         device: args.device.device()?,
+        backend,
         ..EntityRecognizerConfig::default()
     };
     let recognizer = EntityRecognizer::from_registry(&registry, name, config)?;
@@ -1395,6 +1420,7 @@ fn load_stance(subject: &Subject, args: &Args) -> Result<(StanceRunner, Option<M
     let Subject::Model(name) = subject else {
         return Err(usage("stance needs --model NAME"));
     };
+    let (name, backend) = model_backend(name, args)?;
     let registry = args.registry()?;
     let info = model_info(&registry, name)?;
     let model = registry.resolve(name)?;
@@ -1406,6 +1432,7 @@ fn load_stance(subject: &Subject, args: &Args) -> Result<(StanceRunner, Option<M
                 ClassifierStanceConfig {
                     batch_size: args.batch_size,
                     device,
+                    backend,
                     ..ClassifierStanceConfig::default()
                 },
             )?;
@@ -1418,6 +1445,7 @@ fn load_stance(subject: &Subject, args: &Args) -> Result<(StanceRunner, Option<M
                 NliStanceConfig {
                     batch_size: args.batch_size,
                     device,
+                    backend,
                     ..NliStanceConfig::default()
                 },
             )?;
@@ -1563,6 +1591,7 @@ fn load_nli(subject: &Subject, args: &Args) -> Result<(NliRunner, Option<ModelIn
     let Subject::Model(name) = subject else {
         return Err(usage("nli needs --model NAME"));
     };
+    let (name, backend) = model_backend(name, args)?;
     let registry = args.registry()?;
     let info = model_info(&registry, name)?;
     let model = registry.resolve(name)?;
@@ -1572,8 +1601,8 @@ fn load_nli(subject: &Subject, args: &Args) -> Result<(NliRunner, Option<ModelIn
             info.task
         )));
     }
-    let classifier =
-        ZeroShotClassifier::new(&model, args.device.device()?)?.with_batch_size(args.batch_size)?;
+    let classifier = ZeroShotClassifier::with_backend(&model, args.device.device()?, backend)?
+        .with_batch_size(args.batch_size)?;
     let labels = classifier
         .model_labels()
         .iter()

@@ -16,14 +16,14 @@ use crate::models::{ModelRegistry, ResolvedModel};
 use crate::sentences::{SentenceSegmentation, SentenceSplitter};
 use crate::text::span::CharIndex;
 use crate::text::Span;
-use crate::torch::check_batch_size;
 use crate::torch::model::TokenClassifier;
 use crate::torch::runner::Runner;
+use crate::torch::{check_batch_size, Backend};
 use crate::{Error, Result};
 
 /// How an [`EntityRecognizer`] runs. `Default` gives `first` aggregation, automatic label
 /// scheme, `transformers`' word boundaries, batches of 8, the CPU, the registry's maximum
-/// length and a window overlap of a quarter window.
+/// length, a window overlap of a quarter window and rust-bert's forward pass.
 #[derive(Debug, Clone)]
 pub struct EntityRecognizerConfig {
     /// How sub-word predictions become entities.
@@ -43,6 +43,9 @@ pub struct EntityRecognizerConfig {
     /// Tokens shared by consecutive windows of a sentence too long for the model (the
     /// `stride` of `transformers`). `None`: a quarter of the window.
     pub window_overlap: Option<usize>,
+    /// Which forward pass runs the model: rust-bert's (default), or the crate's own BERT
+    /// forward in fp32 or int8 ([`Backend`]).
+    pub backend: Backend,
 }
 
 impl Default for EntityRecognizerConfig {
@@ -55,6 +58,7 @@ impl Default for EntityRecognizerConfig {
             device: Device::Cpu,
             max_length: None,
             window_overlap: None,
+            backend: Backend::RustBert,
         }
     }
 }
@@ -117,7 +121,7 @@ impl EntityRecognizer {
     /// Load a resolved (checksum-verified) model.
     pub fn new(model: &ResolvedModel, config: EntityRecognizerConfig) -> Result<Self> {
         check_batch_size(config.batch_size)?;
-        let loaded = TokenClassifier::load(model, config.device)?;
+        let loaded = TokenClassifier::load_backend(model, config.device, config.backend)?;
         let labels = LabelSet::new(loaded.config.labels.clone(), config.scheme)?;
         let max_length = config
             .max_length
@@ -269,6 +273,15 @@ impl EntityRecognizer {
             }
         }
         Ok(pieces)
+    }
+
+    /// Logits of each piece's tokens, `[tokens, labels]` flat, special tokens included:
+    /// what the tests of the forward passes compare.
+    #[cfg(test)]
+    pub(crate) fn piece_logits(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let pieces = self.pieces(texts)?;
+        let encodings: Vec<&Encoding> = pieces.iter().map(|p| &p.encoding).collect();
+        self.runner.logits(&encodings, |_| Ok(()))
     }
 
     /// Label probabilities of each piece's tokens: `probs[p]` is `[tokens, labels]` flat.

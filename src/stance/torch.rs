@@ -13,7 +13,7 @@ use super::{check_pairs, NliLabelMap, Stance, StanceDetection, StanceScores, Sta
 use crate::models::{Architecture, ModelRegistry, ResolvedModel};
 use crate::torch::model::SequenceClassifier;
 use crate::torch::runner::Runner;
-use crate::torch::{check_batch_size, tokenizer_error};
+use crate::torch::{check_batch_size, tokenizer_error, Backend};
 use crate::{Error, Result};
 
 /// Default number of sequence pairs per forward pass.
@@ -31,11 +31,12 @@ impl PairRunner {
     fn load(
         model: &ResolvedModel,
         device: Device,
+        backend: Backend,
         batch_size: usize,
         strategy: TruncationStrategy,
     ) -> Result<Self> {
         check_batch_size(batch_size)?;
-        let mut loaded = SequenceClassifier::load(model, device)?;
+        let mut loaded = SequenceClassifier::load_backend(model, device, backend)?;
         if let Some(max_length) = loaded.config.max_length(&model.spec) {
             // As the pipelines do: cut the text, never the hypothesis or the target.
             loaded
@@ -158,6 +159,11 @@ pub struct ZeroShotClassifier {
 impl ZeroShotClassifier {
     /// Load an NLI model. Fails if its label map has no entailment label.
     pub fn new(model: &ResolvedModel, device: Device) -> Result<Self> {
+        Self::with_backend(model, device, Backend::RustBert)
+    }
+
+    /// Load an NLI model to run with the forward pass `backend` chooses.
+    pub fn with_backend(model: &ResolvedModel, device: Device, backend: Backend) -> Result<Self> {
         // Checked before the weights are read, so that a model that cannot do NLI fails
         // fast; the labels of config.json (equal to the registry's) are checked again below.
         if !model.spec.labels.is_empty() {
@@ -166,6 +172,7 @@ impl ZeroShotClassifier {
         let runner = PairRunner::load(
             model,
             device,
+            backend,
             DEFAULT_BATCH_SIZE,
             TruncationStrategy::OnlyFirst,
         )?;
@@ -310,6 +317,8 @@ pub struct NliStanceConfig {
     pub batch_size: usize,
     /// Where the model runs.
     pub device: Device,
+    /// Which forward pass runs the model (default rust-bert's; see [`Backend`]).
+    pub backend: Backend,
 }
 
 impl Default for NliStanceConfig {
@@ -319,6 +328,7 @@ impl Default for NliStanceConfig {
             multi_label: false,
             batch_size: DEFAULT_BATCH_SIZE,
             device: Device::Cpu,
+            backend: Backend::RustBert,
         }
     }
 }
@@ -345,8 +355,8 @@ pub struct NliStanceDetector {
 impl NliStanceDetector {
     /// Load an NLI model for stance.
     pub fn new(model: &ResolvedModel, config: NliStanceConfig) -> Result<Self> {
-        let classifier =
-            ZeroShotClassifier::new(model, config.device)?.with_batch_size(config.batch_size)?;
+        let classifier = ZeroShotClassifier::with_backend(model, config.device, config.backend)?
+            .with_batch_size(config.batch_size)?;
         Ok(NliStanceDetector {
             classifier,
             templates: config.templates,
@@ -424,6 +434,8 @@ pub struct ClassifierStanceConfig {
     pub batch_size: usize,
     /// Where the model runs.
     pub device: Device,
+    /// Which forward pass runs the model (default rust-bert's; see [`Backend`]).
+    pub backend: Backend,
 }
 
 impl Default for ClassifierStanceConfig {
@@ -433,6 +445,7 @@ impl Default for ClassifierStanceConfig {
             label_map: Vec::new(),
             batch_size: DEFAULT_BATCH_SIZE,
             device: Device::Cpu,
+            backend: Backend::RustBert,
         }
     }
 }
@@ -464,7 +477,13 @@ impl ClassifierStanceDetector {
             ClassifierInput::TextTarget => TruncationStrategy::OnlyFirst,
             ClassifierInput::TextOnly => TruncationStrategy::LongestFirst,
         };
-        let runner = PairRunner::load(model, config.device, config.batch_size, strategy)?;
+        let runner = PairRunner::load(
+            model,
+            config.device,
+            config.backend,
+            config.batch_size,
+            strategy,
+        )?;
         let labels = runner.runner.labels();
         for (label, _) in &config.label_map {
             if !labels.iter().any(|l| l.eq_ignore_ascii_case(label)) {

@@ -5,15 +5,20 @@
 //! tokenizers for every architecture the registry names, and the one batch runner both
 //! entity recognition and stance use: inputs sorted by length so that batches pad little,
 //! the forward pass with any libtorch panic caught and returned as an [`Error`], and the
-//! softmax from logits to probabilities. Public here are the pieces that need no libtorch:
-//! [`tune_malloc`] and [`softmax_rows`].
+//! softmax from logits to probabilities; and the crate's own BERT forward pass (fp32 or
+//! int8 weights) that [`Backend`] selects instead of rust-bert's. Public here are the pieces
+//! that need no libtorch: [`Backend`], [`tune_malloc`] and [`softmax_rows`].
 
+mod backend;
+#[cfg(feature = "torch")]
+mod bert;
 mod malloc;
 #[cfg(feature = "torch")]
 pub(crate) mod model;
 #[cfg(feature = "torch")]
 pub(crate) mod runner;
 
+pub use backend::Backend;
 pub use malloc::tune_malloc;
 
 #[cfg(feature = "torch")]

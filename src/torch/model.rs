@@ -32,7 +32,8 @@ use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
 use tokenizers::{Encoding, Tokenizer};
 
-use super::tokenizer_error;
+use super::bert::{HeadKind, OwnBert};
+use super::{tokenizer_error, Backend};
 use crate::models::config::ModelConfig;
 use crate::models::{Architecture, ResolvedModel, Task};
 use crate::{Error, Result};
@@ -250,6 +251,33 @@ fn check_task(model: &ResolvedModel, tasks: &[Task]) -> Result<()> {
     }
 }
 
+/// The own forward passes run BERT only; anything else fails before the weights are read.
+fn check_backend(model: &ResolvedModel, backend: Backend) -> Result<()> {
+    if backend == Backend::RustBert || model.spec.architecture == Architecture::Bert {
+        Ok(())
+    } else {
+        Err(unsupported(model, &format!("the {backend} backend")))
+    }
+}
+
+/// Replace rust-bert's model by the own forward over the same var store, when `backend`
+/// asks for it.
+fn own<M>(
+    model: &ResolvedModel,
+    mut loaded: Loaded<M>,
+    backend: Backend,
+    head: HeadKind,
+    wrap: impl FnOnce(OwnBert) -> M,
+) -> Result<Loaded<M>> {
+    if backend == Backend::RustBert {
+        return Ok(loaded);
+    }
+    let built = OwnBert::new(&loaded._vs, &loaded.config, head, backend, loaded.device)
+        .map_err(|e| model_error(model, format!("cannot build the {backend} forward: {e}")))?;
+    loaded.model = wrap(built);
+    Ok(loaded)
+}
+
 fn unsupported(model: &ResolvedModel, task: &str) -> Error {
     Error::UnsupportedArchitecture {
         model: model.name().to_string(),
@@ -309,6 +337,8 @@ pub(crate) enum TokenClassifier {
     Electra(ElectraForTokenClassification),
     Albert(AlbertForTokenClassification),
     MobileBert(MobileBertForTokenClassification),
+    /// The crate's own BERT forward ([`Backend::Fp32`], [`Backend::Int8Dynamic`]).
+    Own(OwnBert),
 }
 
 /// A model with its weights, tokenizer and label map, ready for inference.
@@ -352,9 +382,15 @@ fn load_with<M>(
 }
 
 impl TokenClassifier {
-    pub fn load(model: &ResolvedModel, device: Device) -> Result<Loaded<Self>> {
+    /// Load for the forward pass `backend` chooses.
+    pub fn load_backend(
+        model: &ResolvedModel,
+        device: Device,
+        backend: Backend,
+    ) -> Result<Loaded<Self>> {
         check_task(model, &[Task::Ner])?;
-        load_with(model, device, |vs, config| {
+        check_backend(model, backend)?;
+        let loaded = load_with(model, device, |vs, config| {
             let p = vs.root();
             build_arm!(model, config, p);
             Ok(match model.spec.architecture {
@@ -386,13 +422,15 @@ impl TokenClassifier {
                     return Err(unsupported(model, "token classification"))
                 }
             })
-        })
+        })?;
+        own(model, loaded, backend, HeadKind::Token, Self::Own)
     }
 
     /// Logits of shape `[batch, tokens, labels]`.
     pub fn forward(&self, batch: &Batch) -> std::result::Result<Tensor, RustBertError> {
         forward_heads!(self, batch, ids, mask, types, {
             Self::Electra(m) => m.forward_t(ids, mask, types, None, None, false).logits,
+            Self::Own(m) => m.forward(&batch.input_ids, &batch.attention_mask, &batch.token_type_ids),
         })
     }
 }
@@ -410,12 +448,25 @@ pub(crate) enum SequenceClassifier {
     Albert(AlbertForSequenceClassification),
     MobileBert(MobileBertForSequenceClassification),
     Bart(BartForSequenceClassification),
+    /// The crate's own BERT forward ([`Backend::Fp32`], [`Backend::Int8Dynamic`]).
+    Own(OwnBert),
 }
 
 impl SequenceClassifier {
+    /// Load with rust-bert's forward ([`Backend::RustBert`]).
     pub fn load(model: &ResolvedModel, device: Device) -> Result<Loaded<Self>> {
+        Self::load_backend(model, device, Backend::RustBert)
+    }
+
+    /// Load for the forward pass `backend` chooses.
+    pub fn load_backend(
+        model: &ResolvedModel,
+        device: Device,
+        backend: Backend,
+    ) -> Result<Loaded<Self>> {
         check_task(model, &[Task::Stance, Task::ZeroShot, Task::EventTypes])?;
-        load_with(model, device, |vs, config| {
+        check_backend(model, backend)?;
+        let loaded = load_with(model, device, |vs, config| {
             let p = vs.root();
             build_arm!(model, config, p);
             Ok(match model.spec.architecture {
@@ -447,7 +498,8 @@ impl SequenceClassifier {
                     return Err(unsupported(model, "sequence classification"))
                 }
             })
-        })
+        })?;
+        own(model, loaded, backend, HeadKind::Sequence, Self::Own)
     }
 
     /// Logits of shape `[batch, labels]`.
@@ -457,6 +509,7 @@ impl SequenceClassifier {
                 m.forward_t(&batch.input_ids, mask, None, None, None, false)
                     .decoder_output
             }
+            Self::Own(m) => m.forward(&batch.input_ids, &batch.attention_mask, &batch.token_type_ids),
         })
     }
 }
