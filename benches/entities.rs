@@ -14,6 +14,9 @@
 //! `REPORTAGE_BENCH_INPUTS=FILE` replaces the 32 sentences with the lines of FILE (e.g. CoNLL
 //! dev sentences written by `benches/conll_sentences.py`, not committed: Reuters text);
 //! `REPORTAGE_BENCH_MODELS=ner-default` benches only the models named (comma-separated).
+//! `REPORTAGE_BENCH_BACKENDS=rust-bert,fp32,int8` runs each model with each forward pass
+//! named (`reportage::torch::Backend`; default rust-bert alone), and
+//! `REPORTAGE_BENCH_BATCHES=1,32` only those batch sizes (default 1, 8, 32).
 //!
 //! The Python peer, `benches/entities_hf.py`, runs `transformers`' pipeline on the same
 //! weights and inputs. Run both: `cargo bench --bench entities && .venv/bin/python benches/entities_hf.py`.
@@ -23,10 +26,30 @@ use std::path::Path;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use reportage::entities::{AggregationStrategy, EntityRecognizer, EntityRecognizerConfig};
 use reportage::models::ModelRegistry;
+use reportage::torch::Backend;
 use reportage::{Device, EntityRecognition};
 
 const INPUTS: &str = include_str!("entities_inputs.txt");
 const BATCH_SIZES: [usize; 3] = [1, 8, 32];
+
+/// A comma-separated list from the environment, or `default`.
+fn env_list<T>(name: &str, default: &[T]) -> Vec<T>
+where
+    T: std::str::FromStr + Clone,
+    T::Err: std::fmt::Debug,
+{
+    match std::env::var(name) {
+        Ok(v) => v
+            .split(',')
+            .map(|x| {
+                x.trim()
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{name}: {x}: {e:?}"))
+            })
+            .collect(),
+        Err(_) => default.to_vec(),
+    }
+}
 
 fn models() -> Vec<(String, ModelRegistry)> {
     let mut out = models_available();
@@ -77,15 +100,26 @@ fn bench(c: &mut Criterion) {
         Ok("cuda") => Device::Cuda(0),
         _ => Device::Cpu,
     };
-    for (name, registry) in models() {
-        let mut group = c.benchmark_group(format!("entities/{name}/{device:?}/{malloc}"));
+    let backends = env_list("REPORTAGE_BENCH_BACKENDS", &[Backend::RustBert]);
+    let batch_sizes = env_list("REPORTAGE_BENCH_BATCHES", &BATCH_SIZES);
+    for ((name, registry), backend) in models()
+        .into_iter()
+        .flat_map(|m| backends.iter().map(move |b| (m.clone(), *b)))
+    {
+        // The default backend keeps the group names of earlier runs.
+        let label = match backend {
+            Backend::RustBert => name.clone(),
+            other => format!("{name}@{other}"),
+        };
+        let mut group = c.benchmark_group(format!("entities/{label}/{device:?}/{malloc}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(sentences.len() as u64));
-        for batch_size in BATCH_SIZES {
+        for &batch_size in &batch_sizes {
             let config = EntityRecognizerConfig {
                 aggregation: AggregationStrategy::First,
                 batch_size,
                 device,
+                backend,
                 ..Default::default()
             };
             let ner = EntityRecognizer::from_registry(&registry, &name, config).unwrap();
@@ -102,7 +136,7 @@ fn bench(c: &mut Criterion) {
             }
             let secs = start.elapsed().as_secs_f64() / runs as f64;
             eprintln!(
-                "{name} batch {batch_size}: {found} entities in {} sentences; \
+                "{label} batch {batch_size}: {found} entities in {} sentences; \
                  {:.1} sentences/s, {:.1} entities/s (mean of {runs} runs)",
                 sentences.len(),
                 sentences.len() as f64 / secs,

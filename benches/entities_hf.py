@@ -7,7 +7,7 @@ Needs the .venv of scripts/setup.sh (torch) with transformers added
 made by `.venv/bin/python scripts/fixtures/ner.py --bench-only`; `benches/entities_ab.sh`
 alternates this script with the Rust bench. Run from the repository root:
 
-    .venv/bin/python benches/entities_hf.py [--device cpu|cuda] [--model DIR] [--runs N]
+    .venv/bin/python benches/entities_hf.py [--device cpu|cuda] [--model DIR] [--runs N] [--batch-sizes 1,32]
 """
 import argparse
 import os
@@ -25,6 +25,7 @@ def main():
     ap.add_argument("--model", default=str(ROOT / "models/cache/ner-bench-bert-base"))
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--batch-sizes", default="1,8,32")
     args = ap.parse_args()
     # REPORTAGE_BENCH_INPUTS: the same file benches/entities.rs reads instead of the 32 sentences.
     inputs = Path(os.environ.get("REPORTAGE_BENCH_INPUTS", ROOT / "benches/entities_inputs.txt"))
@@ -34,7 +35,7 @@ def main():
     pipe = pipeline("token-classification", model=model, tokenizer=tok, aggregation_strategy="first",
                     device=args.device)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}")
-    for bs in [1, 8, 32]:
+    for bs in [int(b) for b in args.batch_sizes.split(",")]:
         found = sum(len(r) for r in pipe(sentences, batch_size=bs))
         times = []
         for _ in range(args.runs):
