@@ -4,7 +4,11 @@
 # stance models there (scripts/gpu_bench.py). Run from the repository root with gpu-carry/
 # (scripts/gpu_pack.sh) carried; results land in $OUT. Every score it prints is a dev score.
 #   GPU_DEVICE=cpu GPU_SMOKE=1 OUT=/tmp/o bash scripts/gpu_train.sh   # a few steps, on CPU
+#   bash scripts/gpu_train.sh case-roles    # after scripts/gpu_pack.sh --encoder-from models/ner-default:
+#                                           # role taggers with case token types from ner-default's
+#                                           # encoder, and two more stance mixes
 set -u
+PLAN=${1:-all}
 export PYTHONUNBUFFERED=1
 C=gpu-carry
 W=${GPU_WORK:-/tmp/gpu-work}
@@ -31,6 +35,24 @@ job() {  # job NAME SECONDS SCRIPT ARGS...: one training run in the background
 }
 
 t0=$(date +%s)
+if [ "$PLAN" = case-roles ]; then
+  for spec in "roles_case_e10 10 1e-4" "roles_case_e15 15 8e-5" "roles_case_e20_lr5 20 5e-5"; do
+    set -- $spec
+    job "$1" 230 train_ner.py --data "$W/role-data" --types SOURCE,TARGET,RECIPROCAL \
+      --case-token-types --epochs "$(ep "$2")" --lr "$3" --batch-size 16
+  done
+  job stance_plain_e4_rep5_ps12k 230 train_pair.py --task stance --data "$W/shared" \
+    --epochs "$(ep 4)" --lr 5e-5 --semeval-repeat 5 --pstance-max 12000
+  job stance_plain_e6_rep3 230 train_pair.py --task stance --data "$W/shared" \
+    --epochs "$(ep 6)" --lr 4e-5 --semeval-repeat 3
+  wait
+  echo "case-roles: $(( $(date +%s) - t0 )) s"
+  $PY scripts/gpu_select.py --work "$W" --pack "$O"
+  tar -czf "$O/results.tar.gz" -C "$W" --exclude='*.safetensors' --exclude='checkpoint.pt' \
+    --exclude='*-data' --exclude=tokenizer.json --exclude=vocab.txt --exclude=shared .
+  ls -l "$O"
+  exit 0
+fi
 # Round 1: NER, NLI and event types from the plain encoder (and stance without NLI, as a control).
 job ner_e8 220 train_ner.py --data "$W/ner-data" --epochs "$(ep 8)"
 job ner_case_e8 220 train_ner.py --data "$W/ner-data" --epochs "$(ep 8)" --case-token-types
