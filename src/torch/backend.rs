@@ -15,7 +15,9 @@ use std::str::FromStr;
 /// with libtorch's fused GELU and one matrix product for query, key and value. `Int8Dynamic`
 /// quantises the weight of every encoder Linear to int8 once, at load (one scale per
 /// matrix), and quantises its input per call (fbgemm, CPU only): smaller and faster on CPU,
-/// and no longer equal to fp32 (BENCHMARKS.md, "Faster CPU path", has its accuracy).
+/// and no longer equal to fp32 (BENCHMARKS.md, "Faster CPU path (issue 16)", has its
+/// accuracy and speed). libtorch 2.4 prints a deprecation warning for each of the fbgemm ops
+/// it uses, once per process.
 ///
 /// [`EntityRecognizerConfig`]: crate::entities::EntityRecognizerConfig
 /// [`NliStanceConfig`]: crate::stance::NliStanceConfig

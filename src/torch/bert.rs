@@ -10,9 +10,15 @@
 //! chooses), packed for fbgemm, and applied by `fbgemm_linear_int8_weight_fp32_activation`,
 //! which quantises its input per call (8 bits, that call's min and max) and returns fp32.
 //! Query, key and value are one Linear (their weights concatenated) in fp32; in int8 they
-//! stay three, so that each keeps its own scale. The `1/sqrt(head size)` of attention is
+//! stay three, so that each keeps its own scale (one fused int8 matrix lost another 0.002 of
+//! CoNLL dev F1 and was no faster). The `1/sqrt(head size)` of attention is
 //! folded into the query weights at load. Embeddings, LayerNorm, attention products,
-//! softmax, the pooler and the classifier stay fp32.
+//! softmax, the pooler and the classifier stay fp32. (libtorch's `scaled_dot_product_attention`
+//! was tried for the attention and was no faster at these lengths.)
+//!
+//! libtorch 2.4 marks the three fbgemm ops deprecated and prints that once per process on
+//! stderr the first time each runs; they are what tch 0.17 reaches (`quantized::linear_dynamic`
+//! takes a packed-params object tch cannot hold).
 
 use tch::nn::VarStore;
 use tch::{Device, Kind, Scalar, TchError, Tensor};
@@ -388,11 +394,8 @@ impl OwnBert {
         if let Some(mask) = mask {
             scores += mask;
         }
-        let context = scores
-            .softmax(-1, Kind::Float)
-            .matmul(&v)
-            .transpose(1, 2)
-            .reshape([batch, len, hidden]);
+        let context = scores.softmax(-1, Kind::Float).matmul(&v);
+        let context = context.transpose(1, 2).reshape([batch, len, hidden]);
         let attended = layer
             .attention_norm
             .forward(&(layer.attention_output.forward(&context) + x));
