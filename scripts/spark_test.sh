@@ -44,7 +44,8 @@ mkdir -p "$WORK"
 "$PY" scripts/spark_docs.py --docs "$DOCS" > "$WORK/docs.jsonl"
 t0=$SECONDS
 # One torch thread, as each Spark task has: libtorch's 2 OpenMP threads spin-wait, and on a
-# machine busy with other work that made this run 17 times slower (benches/scaling.sh).
+# machine busy with other work that made this run 17 times slower (BENCHMARKS.md,
+# "Scale-out (issue 16)").
 OMP_NUM_THREADS=1 REPORTAGE_PROGRESS=0 "$BATCH" < "$WORK/docs.jsonl" \
   > "$WORK/single.jsonl"
 t1=$SECONDS
