@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 PYSPARK_VERSION=3.5.9                 # runs on Java 8, 11 and 17
 SPARK_VENV=${SPARK_VENV:-target/spark/venv}
-WORK=${SPARK_TEST_DIR:-target/spark/test}
+WORK=${SPARK_TEST_DIR:-}   # default: a new folder under target/spark, removed on success
 DOCS=${SPARK_TEST_DOCS:-200}
 PY="$SPARK_VENV/bin/python"
 start=$SECONDS
@@ -40,7 +40,14 @@ if [ -z "${SPARK_TEST_BINARY:-}" ]; then
 fi
 setup_s=$((SECONDS - start))
 
-mkdir -p "$WORK"
+if [ -z "$WORK" ]; then
+  # One folder per run: two runs in one checkout (two `make test`s) must not share files.
+  mkdir -p target/spark
+  WORK=$(mktemp -d target/spark/test.XXXXXX)
+  trap 'echo "spark-test: files kept in $WORK" >&2' ERR
+else
+  mkdir -p "$WORK"
+fi
 "$PY" scripts/spark_docs.py --docs "$DOCS" > "$WORK/docs.jsonl"
 t0=$SECONDS
 # One torch thread, as each Spark task has: libtorch's 2 OpenMP threads spin-wait, and on a
@@ -53,5 +60,6 @@ t1=$SECONDS
   --partitions 2 --binary "$BATCH" --overwrite
 t2=$SECONDS
 "$PY" scripts/spark_check.py "$WORK/single.jsonl" "$WORK/spark"
+[ -n "${SPARK_TEST_DIR:-}" ] || rm -rf "$WORK"
 echo "spark-test: passed ($DOCS documents; set-up and build ${setup_s} s, one process" \
   "$((t1 - t0)) s, Spark local[2] $((t2 - t1)) s, in all $((SECONDS - start)) s)"
