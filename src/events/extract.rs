@@ -753,6 +753,10 @@ impl Answers {
     fn ask(detector: &dyn StanceDetection, mut pairs: Vec<(String, String)>) -> Result<Self> {
         pairs.sort();
         pairs.dedup();
+        if pairs.is_empty() {
+            // No actor anywhere: nothing to ask, and no model call for an empty batch.
+            return Ok(Answers(BTreeMap::new()));
+        }
         let asked: Vec<(&str, &str)> = pairs
             .iter()
             .map(|(t, g)| (t.as_str(), g.as_str()))
