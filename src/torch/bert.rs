@@ -9,6 +9,9 @@
 //! once at load (per tensor, affine, the parameters `fbgemm_linear_quantize_weight`
 //! chooses), packed for fbgemm, and applied by `fbgemm_linear_int8_weight_fp32_activation`,
 //! which quantises its input per call (8 bits, that call's min and max) and returns fp32.
+//! Each sequence of a batch is quantised on its own, its padding zeroed first (0 is always
+//! inside the quantisation range), so that a text's int8 results do not depend on the
+//! other texts of its batch or on how much it was padded.
 //! Query, key and value are one Linear (their weights concatenated) in fp32; in int8 they
 //! stay three, so that each keeps its own scale (one fused int8 matrix lost another 0.002 of
 //! CoNLL dev F1 and was no faster). The `1/sqrt(head size)` of attention is
@@ -92,6 +95,21 @@ impl Linear {
             },
             bias,
         })
+    }
+
+    /// [`forward`](Self::forward), an int8 input quantised one sequence at a time:
+    /// `x` is `[batch, tokens, in]` and `valid`, where given, `[batch, tokens, 1]`, 1 on real
+    /// tokens and 0 on padding. An fp32 weight needs none of it.
+    pub fn forward_each(&self, x: &Tensor, valid: Option<&Tensor>) -> Tensor {
+        if matches!(self.weight, Weight::Fp32(_)) || x.size()[0] == 1 && valid.is_none() {
+            return self.forward(x);
+        }
+        let x = match valid {
+            Some(v) => x * v,
+            None => x.shallow_clone(),
+        };
+        let rows: Vec<Tensor> = x.unbind(0).iter().map(|row| self.forward(row)).collect();
+        Tensor::stack(&rows, 0)
     }
 
     pub fn forward(&self, x: &Tensor) -> Tensor {
@@ -352,8 +370,9 @@ impl OwnBert {
             ((attention_mask.ones_like() - attention_mask).to_kind(Kind::Float) * -10000.0)
                 .view([batch, 1, 1, len])
         });
+        let valid = padded.then(|| attention_mask.to_kind(Kind::Float).view([batch, len, 1]));
         for layer in &self.layers {
-            hidden = self.layer(layer, &hidden, mask.as_ref(), batch, len);
+            hidden = self.layer(layer, &hidden, mask.as_ref(), valid.as_ref(), batch, len);
         }
         match &self.head {
             Head::Token { classifier } => classifier.forward(&hidden),
@@ -369,9 +388,11 @@ impl OwnBert {
         layer: &Layer,
         x: &Tensor,
         mask: Option<&Tensor>,
+        valid: Option<&Tensor>,
         batch: i64,
         len: i64,
     ) -> Tensor {
+        let linear = |l: &Linear, x: &Tensor| l.forward_each(x, valid);
         let hidden = x.size()[2];
         let d = hidden / self.heads;
         // [batch, heads, tokens, d] each
@@ -385,9 +406,9 @@ impl OwnBert {
                 (qkv.get(0), qkv.get(1), qkv.get(2))
             }
             Qkv::Split([lq, lk, lv]) => (
-                split(lq.forward(x)),
-                split(lk.forward(x)),
-                split(lv.forward(x)),
+                split(linear(lq, x)),
+                split(linear(lk, x)),
+                split(linear(lv, x)),
             ),
         };
         let mut scores = q.matmul(&k.transpose(-1, -2));
@@ -398,13 +419,13 @@ impl OwnBert {
         let context = context.transpose(1, 2).reshape([batch, len, hidden]);
         let attended = layer
             .attention_norm
-            .forward(&(layer.attention_output.forward(&context) + x));
+            .forward(&(linear(&layer.attention_output, &context) + x));
         let inner = self
             .activation
-            .apply(&layer.intermediate.forward(&attended));
+            .apply(&linear(&layer.intermediate, &attended));
         layer
             .output_norm
-            .forward(&(layer.output.forward(&inner) + attended))
+            .forward(&(linear(&layer.output, &inner) + attended))
     }
 }
 
