@@ -1,6 +1,6 @@
 //! The extractor: sentences, entities and stance composed into events.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
@@ -39,7 +39,10 @@ pub trait EventTypeClassifier: Send {
     fn score_batch(&self, pairs: &[(&str, &TypeInfo)]) -> Result<Vec<f32>>;
 
     /// Every type's probability for each sentence, if this classifier gives them (pairwise
-    /// scorers return `None`, the default).
+    /// scorers return `None`, the default). Where it gives them, [`score_batch`] must agree
+    /// with them: the extractor reuses a sentence's scores rather than ask twice.
+    ///
+    /// [`score_batch`]: EventTypeClassifier::score_batch
     fn sentence_scores(&self, _sentences: &[&str]) -> Result<Option<Vec<TypeScores>>> {
         Ok(None)
     }
@@ -342,7 +345,7 @@ impl EventExtractor {
             .zip(sentences)
             .map(|(report, sentences)| Pending::analyse(self, report, sentences))
             .collect();
-        self.apply_sentence_scores(&mut pending)?;
+        let known = self.apply_sentence_scores(&mut pending)?;
         // Coreference looks back over every sentence, with or without events.
         let context: Vec<(Vec<Span>, Vec<Entity>)> = pending
             .iter_mut()
@@ -363,7 +366,7 @@ impl EventExtractor {
             .zip(context)
             .map(|(p, (spans, entities))| self.assemble(p, &spans, &entities))
             .collect();
-        self.classify(&mut events)?;
+        self.classify(&mut events, &known)?;
         for found in &mut events {
             found.retain(|e| e.confidence >= self.min_confidence);
         }
@@ -523,18 +526,23 @@ impl EventExtractor {
 
     /// Retype lexicon events and add events where the classifier's policy says so (one
     /// classifier call for the sentences of every report); the added events are recorded
-    /// in each report's `added` as (sentence start, type).
-    fn apply_sentence_scores(&self, pending: &mut [Pending<'_>]) -> Result<()> {
+    /// in each report's `added` as (sentence start, type). Returns the scores by sentence
+    /// text, for [`classify`](Self::classify) to reuse.
+    fn apply_sentence_scores<'r>(
+        &self,
+        pending: &mut [Pending<'r>],
+    ) -> Result<HashMap<&'r str, TypeScores>> {
         let policy = self.policy;
+        let mut known = HashMap::new();
         let Some(c) = &self.classifier else {
-            return Ok(());
+            return Ok(known);
         };
         if policy.retype_above.is_none() && (policy.add_above.is_none() || self.roles.is_none()) {
-            return Ok(());
+            return Ok(known);
         }
-        let sentences: Vec<&str> = pending.iter().flat_map(|p| p.sentences()).collect();
+        let sentences: Vec<&'r str> = pending.iter().flat_map(|p| p.sentences()).collect();
         let Some(scores) = c.sentence_scores(&sentences)? else {
-            return Ok(());
+            return Ok(known);
         };
         if scores.len() != sentences.len() {
             return Err(Error::MalformedOutput(format!(
@@ -543,6 +551,7 @@ impl EventExtractor {
                 sentences.len()
             )));
         }
+        known.extend(sentences.into_iter().zip(scores.iter().cloned()));
         let mut scores = scores.iter();
         for p in pending.iter_mut() {
             for ((s, _, drafts), sc) in p.found.iter_mut().zip(scores.by_ref()) {
@@ -568,7 +577,7 @@ impl EventExtractor {
                 }
             }
         }
-        Ok(())
+        Ok(known)
     }
 
     /// Sources and targets from the role tagger, when one is set, for the sentences that
@@ -596,28 +605,45 @@ impl EventExtractor {
     }
 
     /// Scale every event's confidence by the classifier's score for its type and drop those
-    /// under the policy's floor (one classifier call for every report's events).
-    fn classify(&self, events: &mut [Vec<Event>]) -> Result<()> {
+    /// under the policy's floor (one classifier call for every report's events). Sentences
+    /// the classifier has scored already (`known`) are not asked again.
+    fn classify(&self, events: &mut [Vec<Event>], known: &HashMap<&str, TypeScores>) -> Result<()> {
         let Some(c) = &self.classifier else {
             return Ok(());
         };
-        let infos: Vec<TypeInfo> = events
+        let unknown: Vec<&Event> = events
             .iter()
             .flatten()
+            .filter(|e| !known.contains_key(e.evidence.sentence.as_str()))
+            .collect();
+        let infos: Vec<TypeInfo> = unknown
+            .iter()
             .map(|e| self.lexicon.info(e.event_type))
             .collect();
-        let pairs: Vec<(&str, &TypeInfo)> = events
+        let pairs: Vec<(&str, &TypeInfo)> = unknown
             .iter()
-            .flatten()
             .zip(&infos)
             .map(|(e, i)| (e.evidence.sentence.as_str(), i))
             .collect();
-        let scores = c.score_batch(&pairs)?;
-        if scores.len() != pairs.len() {
+        let asked = if pairs.is_empty() {
+            Vec::new()
+        } else {
+            c.score_batch(&pairs)?
+        };
+        if asked.len() != pairs.len() {
             return Err(Error::MalformedOutput(
                 "event classifier returned the wrong number of scores".into(),
             ));
         }
+        let mut asked = asked.into_iter();
+        let scores: Vec<f32> = events
+            .iter()
+            .flatten()
+            .map(|e| match known.get(e.evidence.sentence.as_str()) {
+                Some(sc) => sc.of(e.event_type),
+                None => asked.next().unwrap_or(0.0),
+            })
+            .collect();
         let mut scores = scores.into_iter();
         for found in events.iter_mut() {
             found.retain_mut(|e| {
