@@ -67,9 +67,9 @@ what to run:
                           zero-shot; nli: task zero-shot; events: the NER model of the
                           extractor, default: the examples' recognizer); NAME@BACKEND
                           runs it with that backend (e.g. ner-default@int8)
-  --backend B             ner / stance / nli: the forward pass of models named without
-                          @BACKEND: rust-bert (default), fp32 or int8 (the crate's own
-                          BERT forward, fp32 or int8 weights; see reportage::torch::Backend)
+  --backend B             the forward pass of models named without @BACKEND (events:
+                          of every model): rust-bert (default), fp32 or int8 (the crate's
+                          own BERT forward, fp32 or int8 weights; reportage::torch::Backend)
   --recognizer KIND       ner / events: model (default for ner), recommended (the examples'
                           gazetteer + ner-default preset) or gazetteer
   --compare NAME2         a second model (or recommended / gazetteer) on the same data,
@@ -348,10 +348,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
             "--predictions" => a.predictions = Some(value()?.into()),
             "--batch-size" => a.batch_size = number(value()?)?,
             "--device" => a.device = DeviceSpec::parse(&value()?)?,
-            "--backend" => {
-                only(&[Ner, Stance, Nli])?;
-                a.backend = value()?.parse()?
-            }
+            "--backend" => a.backend = value()?.parse()?,
             "--threads" => a.threads = Some(number(value()?)?),
             "--rounds" => a.rounds = number(value()?)?,
             "--warmup" => a.warmup = number(value()?)?,
@@ -1215,7 +1212,7 @@ fn load_recognizer(
     args: &Args,
 ) -> Result<(Box<dyn EntityRecognition>, Option<ModelInfo>)> {
     match subject {
-        Subject::Recommended => Ok((common::entity_recognizer()?, None)),
+        Subject::Recommended => Ok((common::entity_recognizer_with(args.backend)?, None)),
         Subject::Gazetteer => Ok((Box::new(GazetteerRecognizer::default()), None)),
         Subject::Model(name) => load_ner_model(name, args),
     }
@@ -1694,12 +1691,12 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
                 .sentences(SentenceSplitter::new())
                 .entities_boxed(recognizer);
             // The role tagger runs on the CPU with its default batch size.
-            if let Some(tagger) = common::role_tagger(args.roles.as_deref())? {
+            if let Some(tagger) = common::role_tagger_with(args.roles.as_deref(), args.backend)? {
                 builder = builder.roles(tagger, args.role_merge);
             }
             if let Some(name) = args.classifier.as_deref().filter(|n| *n != "none") {
-                builder =
-                    common::with_type_classifier(builder, name)?.classifier_policy(args.policy);
+                builder = common::with_type_classifier_with(builder, name, args.backend)?
+                    .classifier_policy(args.policy);
             }
             Ok((builder.build(), info))
         })?);

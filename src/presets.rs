@@ -36,7 +36,7 @@ use crate::stance::{
     ClassifierStanceConfig, ClassifierStanceDetector, NliStanceConfig, NliStanceDetector,
     StanceDetection,
 };
-use crate::torch::tune_malloc;
+use crate::torch::{tune_malloc, Backend};
 
 /// The registry name of the default NER model.
 pub const NER_MODEL: &str = "ner-default";
@@ -70,40 +70,129 @@ pub const CLASSIFIER_POLICY: ClassifierPolicy = ClassifierPolicy {
 /// (measured on the held-out sets: models/README.md, "recommended recognizer").
 pub const NER_MIN_SCORE: f32 = 0.5;
 
+/// The recommended set-up with its one choice left open: which forward pass runs the
+/// models ([`Backend`]). The free functions of this module are `Preset::new(registry)` with
+/// rust-bert's forward; [`Backend::Int8Dynamic`] runs every default model with int8 weights
+/// on the CPU, about three times as fast for a small loss of accuracy (models/README.md,
+/// "int8 presets", has both measured).
+///
+/// ```no_run
+/// use reportage::presets::Preset;
+/// use reportage::torch::Backend;
+/// use reportage::{ModelRegistry, Report};
+/// let registry = ModelRegistry::load_default()?;
+/// let extractor = Preset::new(&registry).backend(Backend::Int8Dynamic).extractor()?;
+/// let events = extractor.extract(&Report::new("r1", "Rebels shelled Aleppo on Monday."))?;
+/// # Ok::<(), reportage::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Preset<'r> {
+    registry: &'r ModelRegistry,
+    backend: Backend,
+}
+
+impl<'r> Preset<'r> {
+    /// The recommended set-up over `registry`, with rust-bert's forward pass.
+    pub fn new(registry: &'r ModelRegistry) -> Self {
+        Preset {
+            registry,
+            backend: Backend::RustBert,
+        }
+    }
+
+    /// Run every model with `backend`'s forward pass (the crate's own ones run BERT only,
+    /// as every default model is).
+    pub fn backend(mut self, backend: Backend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// See [`recognizer`](fn@recognizer).
+    pub fn recognizer(&self) -> Result<MergedRecognizer> {
+        tune_malloc();
+        let model = EntityRecognizer::from_registry(self.registry, NER_MODEL, self.words())?;
+        Ok(MergedRecognizer::new()
+            .with(GazetteerRecognizer::default())
+            .with_min_score(model, NER_MIN_SCORE))
+    }
+
+    /// See [`stance_detector`](fn@stance_detector).
+    pub fn stance_detector(&self, name: &str) -> Result<Box<dyn StanceDetection>> {
+        tune_malloc();
+        let resolved = self.registry.resolve(name)?;
+        match resolved.spec.task {
+            Task::Stance => Ok(Box::new(ClassifierStanceDetector::new(
+                &resolved,
+                ClassifierStanceConfig {
+                    backend: self.backend,
+                    ..Default::default()
+                },
+            )?)),
+            Task::ZeroShot => Ok(Box::new(NliStanceDetector::new(
+                &resolved,
+                NliStanceConfig {
+                    backend: self.backend,
+                    ..Default::default()
+                },
+            )?)),
+            other => Err(Error::InvalidArgument(format!(
+                "model `{name}` has task {other}; stance needs a `stance` or `zero-shot` model"
+            ))),
+        }
+    }
+
+    /// See [`role_tagger_named`].
+    pub fn role_tagger(&self, name: &str) -> Result<RoleTagger> {
+        tune_malloc();
+        let model = EntityRecognizer::from_registry(self.registry, name, self.words())?;
+        Ok(RoleTagger::new(model))
+    }
+
+    /// See [`type_classifier`](fn@type_classifier).
+    pub fn type_classifier(&self) -> Result<SentenceTypeClassifier> {
+        tune_malloc();
+        SentenceTypeClassifier::with_backend(
+            &self.registry.resolve(EVENTS_MODEL)?,
+            tch::Device::Cpu,
+            self.backend,
+        )
+    }
+
+    /// See [`extractor`](fn@extractor).
+    pub fn extractor(&self) -> Result<EventExtractor> {
+        Ok(EventExtractor::builder()
+            .sentences(SentenceSplitter::new())
+            .entities(self.recognizer()?)
+            .roles(self.role_tagger(ROLES_MODEL)?, ROLE_MERGE)
+            .classifier(self.type_classifier()?)
+            .classifier_policy(CLASSIFIER_POLICY)
+            .stance_boxed(Some(self.stance_detector(STANCE_MODEL)?))
+            .build())
+    }
+
+    /// Token classifiers read words with "first" aggregation, the way the default NER model
+    /// and role tagger were trained and scored.
+    fn words(&self) -> EntityRecognizerConfig {
+        EntityRecognizerConfig {
+            aggregation: AggregationStrategy::First,
+            backend: self.backend,
+            ..Default::default()
+        }
+    }
+}
+
 /// The recommended entity recognizer: the [`GazetteerRecognizer`] first (demonyms,
 /// countries, cities, well-known organisations: exact on what it lists), then `ner-default`
 /// (word-level "first" aggregation, the way it was trained and scored) for everything else,
 /// its entities scored [`NER_MIN_SCORE`] or more. Where the two overlap the gazetteer wins.
 pub fn recognizer(registry: &ModelRegistry) -> Result<MergedRecognizer> {
-    tune_malloc();
-    let config = EntityRecognizerConfig {
-        aggregation: AggregationStrategy::First,
-        ..Default::default()
-    };
-    let model = EntityRecognizer::from_registry(registry, NER_MODEL, config)?;
-    Ok(MergedRecognizer::new()
-        .with(GazetteerRecognizer::default())
-        .with_min_score(model, NER_MIN_SCORE))
+    Preset::new(registry).recognizer()
 }
 
 /// A stance detector from any registry model: task `stance` runs as a fine-tuned
 /// classifier on (target, text), task `zero-shot` as NLI with the default templates.
 pub fn stance_detector(registry: &ModelRegistry, name: &str) -> Result<Box<dyn StanceDetection>> {
-    tune_malloc();
-    let resolved = registry.resolve(name)?;
-    match resolved.spec.task {
-        Task::Stance => Ok(Box::new(ClassifierStanceDetector::new(
-            &resolved,
-            ClassifierStanceConfig::default(),
-        )?)),
-        Task::ZeroShot => Ok(Box::new(NliStanceDetector::new(
-            &resolved,
-            NliStanceConfig::default(),
-        )?)),
-        other => Err(Error::InvalidArgument(format!(
-            "model `{name}` has task {other}; stance needs a `stance` or `zero-shot` model"
-        ))),
-    }
+    Preset::new(registry).stance_detector(name)
 }
 
 /// The default event role tagger: `roles-default` (a token classifier trained on real news
@@ -115,31 +204,17 @@ pub fn role_tagger(registry: &ModelRegistry) -> Result<RoleTagger> {
 /// A role tagger from any registry token classifier with role labels, with word-level
 /// "first" aggregation, the way `roles-default` was trained and scored.
 pub fn role_tagger_named(registry: &ModelRegistry, name: &str) -> Result<RoleTagger> {
-    tune_malloc();
-    let config = EntityRecognizerConfig {
-        aggregation: AggregationStrategy::First,
-        ..Default::default()
-    };
-    let model = EntityRecognizer::from_registry(registry, name, config)?;
-    Ok(RoleTagger::new(model))
+    Preset::new(registry).role_tagger(name)
 }
 
 /// The default event type classifier, `events-default`, on the CPU.
 pub fn type_classifier(registry: &ModelRegistry) -> Result<SentenceTypeClassifier> {
-    tune_malloc();
-    SentenceTypeClassifier::from_registry(registry, EVENTS_MODEL, tch::Device::Cpu)
+    Preset::new(registry).type_classifier()
 }
 
 /// The event extractor with the recommended recognizer, the default role tagger, the
 /// default type classifier and the default stance model: events carry the report's stance
 /// toward each actor, read from the sentences that mention it.
 pub fn extractor(registry: &ModelRegistry) -> Result<EventExtractor> {
-    Ok(EventExtractor::builder()
-        .sentences(SentenceSplitter::new())
-        .entities(recognizer(registry)?)
-        .roles(role_tagger(registry)?, ROLE_MERGE)
-        .classifier(type_classifier(registry)?)
-        .classifier_policy(CLASSIFIER_POLICY)
-        .stance_boxed(Some(stance_detector(registry, STANCE_MODEL)?))
-        .build())
+    Preset::new(registry).extractor()
 }

@@ -11,6 +11,7 @@ use std::io::Read;
 #[cfg(not(feature = "torch"))]
 use reportage::entities::GazetteerRecognizer;
 use reportage::events::{EventExtractor, EventExtractorBuilder, RoleMerge, RoleTagger};
+use reportage::torch::Backend;
 use reportage::{EntityRecognition, Result, SentenceSplitter, StanceDetection};
 
 /// The report the examples read when given no file.
@@ -57,10 +58,26 @@ pub fn entity_recognizer() -> Result<Box<dyn EntityRecognition>> {
 /// model first, then the gazetteer (models/README.md says how it was chosen).
 #[cfg(feature = "torch")]
 pub fn entity_recognizer() -> Result<Box<dyn EntityRecognition>> {
+    entity_recognizer_with(Backend::default())
+}
+
+/// [`entity_recognizer`] run by `backend`'s forward pass.
+#[cfg(feature = "torch")]
+pub fn entity_recognizer_with(backend: Backend) -> Result<Box<dyn EntityRecognition>> {
     // Every example builds its recognizer first, before any thread starts: the moment
     // `tune_malloc` (called by the preset) asks for.
     let registry = reportage::ModelRegistry::load_default()?;
-    Ok(Box::new(reportage::presets::recognizer(&registry)?))
+    Ok(Box::new(
+        reportage::presets::Preset::new(&registry)
+            .backend(backend)
+            .recognizer()?,
+    ))
+}
+
+/// Without libtorch there is one recognizer, whatever the backend.
+#[cfg(not(feature = "torch"))]
+pub fn entity_recognizer_with(_backend: Backend) -> Result<Box<dyn EntityRecognition>> {
+    entity_recognizer()
 }
 
 /// The stance detector the examples use, if any.
@@ -74,14 +91,40 @@ pub fn stance_detector() -> Result<Option<Box<dyn StanceDetection>>> {
 /// classifier (models/README.md has its card and dev scores).
 #[cfg(feature = "torch")]
 pub fn stance_detector() -> Result<Option<Box<dyn StanceDetection>>> {
-    stance_detector_named(reportage::presets::STANCE_MODEL).map(Some)
+    default_stance_detector(Backend::default())
+}
+
+/// [`stance_detector`] run by `backend`'s forward pass.
+#[cfg(feature = "torch")]
+fn default_stance_detector(backend: Backend) -> Result<Option<Box<dyn StanceDetection>>> {
+    stance_detector_with(reportage::presets::STANCE_MODEL, backend).map(Some)
+}
+
+/// Without libtorch: no stance, whatever the backend.
+#[cfg(not(feature = "torch"))]
+fn default_stance_detector(_backend: Backend) -> Result<Option<Box<dyn StanceDetection>>> {
+    stance_detector()
 }
 
 /// A stance detector from any registry model of task `stance` or `zero-shot`.
 #[cfg(feature = "torch")]
 pub fn stance_detector_named(name: &str) -> Result<Box<dyn StanceDetection>> {
+    stance_detector_with(name, Backend::default())
+}
+
+/// [`stance_detector_named`] run by `backend`'s forward pass.
+#[cfg(feature = "torch")]
+pub fn stance_detector_with(name: &str, backend: Backend) -> Result<Box<dyn StanceDetection>> {
     let registry = reportage::ModelRegistry::load_default()?;
-    reportage::presets::stance_detector(&registry, name)
+    reportage::presets::Preset::new(&registry)
+        .backend(backend)
+        .stance_detector(name)
+}
+
+/// Without libtorch there is no stance model to name.
+#[cfg(not(feature = "torch"))]
+pub fn stance_detector_with(name: &str, _backend: Backend) -> Result<Box<dyn StanceDetection>> {
+    stance_detector_named(name)
 }
 
 /// Without libtorch there is no stance model to name.
@@ -109,12 +152,14 @@ pub struct ExtractorOptions {
     /// A registry event type classifier, `none` for the lexicon alone, or `None` for the
     /// default (`events-default` with the torch feature, none without).
     pub classifier: Option<String>,
+    /// The forward pass of every model (`reportage::torch::Backend`).
+    pub backend: Backend,
 }
 
 impl ExtractorOptions {
     /// Options help text, for the examples' usage lines.
     pub const USAGE: &'static str = "--roles NAME|none, --role-merge tagger-first|fill-gaps, \
-         --classifier NAME|none, --stance NAME|none";
+         --classifier NAME|none, --stance NAME|none, --backend rust-bert|fp32|int8";
 
     /// Take `flag value` if it is one of these options; `false` when the flag is not.
     pub fn set(&mut self, flag: &str, value: &str) -> Result<bool> {
@@ -123,6 +168,7 @@ impl ExtractorOptions {
             "--role-merge" => self.role_merge = parse_role_merge(value)?,
             "--stance" => self.stance = Some(value.to_string()),
             "--classifier" => self.classifier = Some(value.to_string()),
+            "--backend" => self.backend = value.parse()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -133,37 +179,45 @@ impl ExtractorOptions {
 pub fn extractor_with(options: &ExtractorOptions) -> Result<EventExtractor> {
     let mut builder = EventExtractor::builder()
         .sentences(SentenceSplitter::new())
-        .entities_boxed(entity_recognizer()?);
-    if let Some(tagger) = role_tagger(options.roles.as_deref())? {
+        .entities_boxed(entity_recognizer_with(options.backend)?);
+    if let Some(tagger) = role_tagger_with(options.roles.as_deref(), options.backend)? {
         builder = builder.roles(tagger, options.role_merge);
     }
     builder = match options.classifier.as_deref() {
         Some("none") => builder,
-        Some(name) => with_type_classifier(builder, name)?,
-        None => with_default_type_classifier(builder)?,
+        Some(name) => with_type_classifier_with(builder, name, options.backend)?,
+        None => with_default_type_classifier(builder, options.backend)?,
     };
     let stance = match options.stance.as_deref() {
-        None => stance_detector()?,
+        None => default_stance_detector(options.backend)?,
         Some("none") => None,
-        Some(name) => Some(stance_detector_named(name)?),
+        Some(name) => Some(stance_detector_with(name, options.backend)?),
     };
     Ok(builder.stance_boxed(stance).build())
 }
 
 /// The role tagger `roles` names (see [`ExtractorOptions::roles`]).
-#[cfg(feature = "torch")]
 pub fn role_tagger(roles: Option<&str>) -> Result<Option<RoleTagger>> {
+    role_tagger_with(roles, Backend::default())
+}
+
+/// [`role_tagger`] run by `backend`'s forward pass.
+#[cfg(feature = "torch")]
+pub fn role_tagger_with(roles: Option<&str>, backend: Backend) -> Result<Option<RoleTagger>> {
     let registry = reportage::ModelRegistry::load_default()?;
+    let preset = reportage::presets::Preset::new(&registry).backend(backend);
     match roles {
         Some("none") => Ok(None),
-        None => reportage::presets::role_tagger(&registry).map(Some),
-        Some(name) => reportage::presets::role_tagger_named(&registry, name).map(Some),
+        None => preset
+            .role_tagger(reportage::presets::ROLES_MODEL)
+            .map(Some),
+        Some(name) => preset.role_tagger(name).map(Some),
     }
 }
 
 /// Without libtorch: the rules alone.
 #[cfg(not(feature = "torch"))]
-pub fn role_tagger(roles: Option<&str>) -> Result<Option<RoleTagger>> {
+pub fn role_tagger_with(roles: Option<&str>, _backend: Backend) -> Result<Option<RoleTagger>> {
     match roles {
         None | Some("none") => Ok(None),
         Some(name) => Err(reportage::Error::InvalidArgument(format!(
@@ -173,40 +227,57 @@ pub fn role_tagger(roles: Option<&str>) -> Result<Option<RoleTagger>> {
 }
 
 /// `builder` with the registry's event type classifier `name`.
-#[cfg(feature = "torch")]
 pub fn with_type_classifier(
     builder: EventExtractorBuilder,
     name: &str,
 ) -> Result<EventExtractorBuilder> {
+    with_type_classifier_with(builder, name, Backend::default())
+}
+
+/// [`with_type_classifier`] run by `backend`'s forward pass.
+#[cfg(feature = "torch")]
+pub fn with_type_classifier_with(
+    builder: EventExtractorBuilder,
+    name: &str,
+    backend: Backend,
+) -> Result<EventExtractorBuilder> {
     let registry = reportage::ModelRegistry::load_default()?;
-    let c = reportage::events::SentenceTypeClassifier::from_registry(
-        &registry,
-        name,
+    let c = reportage::events::SentenceTypeClassifier::with_backend(
+        &registry.resolve(name)?,
         reportage::Device::Cpu,
+        backend,
     )?;
     Ok(builder.classifier(c))
 }
 
 /// `builder` with the default type classifier and its policy (`reportage::presets`).
 #[cfg(feature = "torch")]
-fn with_default_type_classifier(builder: EventExtractorBuilder) -> Result<EventExtractorBuilder> {
+fn with_default_type_classifier(
+    builder: EventExtractorBuilder,
+    backend: Backend,
+) -> Result<EventExtractorBuilder> {
     let registry = reportage::ModelRegistry::load_default()?;
+    let preset = reportage::presets::Preset::new(&registry).backend(backend);
     Ok(builder
-        .classifier(reportage::presets::type_classifier(&registry)?)
+        .classifier(preset.type_classifier()?)
         .classifier_policy(reportage::presets::CLASSIFIER_POLICY))
 }
 
 /// Without libtorch: the lexicon alone.
 #[cfg(not(feature = "torch"))]
-fn with_default_type_classifier(builder: EventExtractorBuilder) -> Result<EventExtractorBuilder> {
+fn with_default_type_classifier(
+    builder: EventExtractorBuilder,
+    _backend: Backend,
+) -> Result<EventExtractorBuilder> {
     Ok(builder)
 }
 
 /// Without libtorch there is no type classifier to load.
 #[cfg(not(feature = "torch"))]
-pub fn with_type_classifier(
+pub fn with_type_classifier_with(
     _builder: EventExtractorBuilder,
     name: &str,
+    _backend: Backend,
 ) -> Result<EventExtractorBuilder> {
     Err(reportage::Error::InvalidArgument(format!(
         "model `{name}`: event type classifiers need the `torch` feature"

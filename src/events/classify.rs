@@ -94,6 +94,7 @@ mod model {
     use crate::models::{ModelRegistry, ResolvedModel};
     use crate::torch::model::SequenceClassifier;
     use crate::torch::runner::Runner;
+    use crate::torch::Backend;
     use crate::{Error, Result};
 
     /// A registry model of task `event-types`: a sequence classifier whose labels are `NONE`
@@ -118,7 +119,16 @@ mod model {
     impl SentenceTypeClassifier {
         /// Load `model` on `device`.
         pub fn new(model: &ResolvedModel, device: Device) -> Result<Self> {
-            let loaded = SequenceClassifier::load(model, device)?;
+            Self::with_backend(model, device, Backend::RustBert)
+        }
+
+        /// Load `model` on `device`, run by the forward pass `backend` chooses.
+        pub fn with_backend(
+            model: &ResolvedModel,
+            device: Device,
+            backend: Backend,
+        ) -> Result<Self> {
+            let loaded = SequenceClassifier::load_backend(model, device, backend)?;
             let runner = Runner::new(model, loaded, 16)?;
             let slots = label_slots(runner.labels()).map_err(|message| Error::LabelMap {
                 model: model.name().to_string(),

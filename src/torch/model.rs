@@ -453,11 +453,6 @@ pub(crate) enum SequenceClassifier {
 }
 
 impl SequenceClassifier {
-    /// Load with rust-bert's forward ([`Backend::RustBert`]).
-    pub fn load(model: &ResolvedModel, device: Device) -> Result<Loaded<Self>> {
-        Self::load_backend(model, device, Backend::RustBert)
-    }
-
     /// Load for the forward pass `backend` chooses.
     pub fn load_backend(
         model: &ResolvedModel,
