@@ -1,10 +1,13 @@
 //! Streaming JSON Lines: documents in, events out, a small chunk of documents in memory at a
 //! time.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{mpsc, Arc, Mutex};
 
 use super::extract::EventExtractor;
-use super::types::{write_json_lines, Report};
+use super::types::{write_json_lines, Event, Report};
 use crate::error::{Error, Result};
 use crate::jsonl::for_each_record;
 
@@ -53,51 +56,221 @@ pub struct BatchStats {
 pub fn run_json_lines<R: BufRead, W: Write>(
     extractor: &EventExtractor,
     input: R,
-    mut output: W,
-    mut on_line: impl FnMut(usize, LineOutcome),
+    output: W,
+    on_line: impl FnMut(usize, LineOutcome),
 ) -> Result<BatchStats> {
-    let mut stats = BatchStats::default();
+    let mut sink = Sink::new(output, on_line);
     let mut chunk: Vec<(usize, Result<Report>)> = Vec::new();
-    let mut flush = |chunk: &mut Vec<(usize, Result<Report>)>, output: &mut W| -> Result<()> {
-        for (line, outcome) in extract_chunk(extractor, std::mem::take(chunk)) {
+    for_each_record::<Report, _>(input, |line, report| {
+        chunk.push((line, report));
+        if full(&chunk) {
+            sink.write(extract_chunk(extractor, std::mem::take(&mut chunk)))?;
+        }
+        Ok(())
+    })?;
+    sink.write(extract_chunk(extractor, chunk))?;
+    sink.finish()
+}
+
+/// [`run_json_lines`] on `workers` threads, each with its own extractor: `make` runs once on
+/// each worker thread before its first chunk (libtorch models are not `Sync`, so threads
+/// cannot share one; set per-thread settings such as `tch::set_num_threads(1)` there).
+/// Chunks of [`CHUNK`] documents go to whichever worker is free; events and `on_line` calls
+/// still come in input order, from the calling thread, and memory stays bounded by
+/// `2 × workers` chunks in flight. Output is what [`run_json_lines`] writes, the same events
+/// in the same order.
+///
+/// On 2 cores, 2 workers with one libtorch thread each run the default models about 1.4
+/// times as fast as one extractor with 2 threads (BENCHMARKS.md, "`batch`, end to end").
+///
+/// ```
+/// use reportage::events::{run_json_lines, run_json_lines_parallel, EventExtractor};
+/// let input = "{\"id\": \"a\", \"text\": \"Rebels attacked Syrian troops near Idlib.\"}\n\
+///              {\"id\": \"b\", \"text\": \"Police fired tear gas at protesters in Cairo.\"}\n";
+/// let (mut one, mut two) = (Vec::new(), Vec::new());
+/// run_json_lines(&EventExtractor::default(), input.as_bytes(), &mut one, |_, _| {}).unwrap();
+/// let stats = run_json_lines_parallel(2, || Ok(EventExtractor::default()), input.as_bytes(), &mut two, |_, _| {})
+///     .unwrap();
+/// assert_eq!((stats.documents, stats.events), (2, 2));
+/// assert_eq!(one, two);
+/// ```
+pub fn run_json_lines_parallel<R, W, F>(
+    workers: usize,
+    make: F,
+    input: R,
+    output: W,
+    on_line: impl FnMut(usize, LineOutcome),
+) -> Result<BatchStats>
+where
+    R: BufRead,
+    W: Write,
+    F: Fn() -> Result<EventExtractor> + Sync,
+{
+    if workers == 0 {
+        return Err(Error::InvalidArgument("workers must be 1 or more".into()));
+    }
+    if workers == 1 {
+        return run_json_lines(&make()?, input, output, on_line);
+    }
+    let mut sink = Sink::new(output, on_line);
+    std::thread::scope(|scope| {
+        let (job_tx, job_rx) = mpsc::channel::<(usize, Chunk)>();
+        // Shared through an Arc, so that when every worker has stopped (its extractor
+        // failed to load) the receiver is gone and sending reports it instead of blocking.
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Result<Extracted>)>();
+        for _ in 0..workers {
+            let (jobs, done, make) = (Arc::clone(&job_rx), done_tx.clone(), &make);
+            scope.spawn(move || work(make, &jobs, &done));
+        }
+        drop((job_rx, done_tx));
+        let mut order = InOrder::default();
+        let mut receive = |sink: &mut Sink<W, _>| -> Result<()> {
+            let (seq, extracted) = done_rx
+                .recv()
+                .map_err(|_| Error::MalformedOutput("every batch worker stopped".into()))?;
+            order.waiting.insert(seq, extracted?);
+            while let Some(lines) = order.waiting.remove(&order.next) {
+                order.next += 1;
+                sink.write(lines)?;
+            }
+            Ok(())
+        };
+        let mut submitted = 0usize;
+        let mut submit = |chunk: Chunk, sink: &mut Sink<W, _>| -> Result<()> {
+            // Wait for a result before sending more than two chunks per worker ahead of
+            // the output, so that one slow chunk cannot pile up everything after it.
+            while submitted - sink.chunks >= 2 * workers {
+                receive(sink)?;
+            }
+            if job_tx.send((submitted, chunk)).is_err() {
+                // Every worker is gone: the first of them has sent why.
+                return receive(sink);
+            }
+            submitted += 1;
+            Ok(())
+        };
+        let mut chunk: Chunk = Vec::new();
+        for_each_record::<Report, _>(input, |line, report| {
+            chunk.push((line, report));
+            if full(&chunk) {
+                submit(std::mem::take(&mut chunk), &mut sink)?;
+            }
+            Ok(())
+        })?;
+        if !chunk.is_empty() {
+            submit(chunk, &mut sink)?;
+        }
+        while sink.chunks < submitted {
+            receive(&mut sink)?;
+        }
+        Ok::<_, Error>(())
+        // Returning drops the job sender: idle workers see the channel close and stop.
+    })?;
+    sink.finish()
+}
+
+/// Lines of input with their parsed documents, or why a line is not one.
+type Chunk = Vec<(usize, Result<Report>)>;
+/// Each line of a chunk with its events, or why it was skipped.
+type Extracted = Vec<(usize, Result<Vec<Event>>)>;
+
+/// A chunk is sent on once it holds [`CHUNK`] good documents.
+fn full(chunk: &Chunk) -> bool {
+    chunk.iter().filter(|(_, r)| r.is_ok()).count() >= CHUNK
+}
+
+/// One worker of [`run_json_lines_parallel`]: its own extractor, then chunks until the
+/// input ends or the writer stops.
+fn work(
+    make: &(impl Fn() -> Result<EventExtractor> + Sync),
+    jobs: &Mutex<mpsc::Receiver<(usize, Chunk)>>,
+    done: &mpsc::Sender<(usize, Result<Extracted>)>,
+) {
+    let extractor = match make() {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = done.send((usize::MAX, Err(e)));
+            return;
+        }
+    };
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok((seq, chunk)) = job else { return };
+        // A panic must come back as an error: the writer waits for every chunk in order.
+        let extracted = catch_unwind(AssertUnwindSafe(|| extract_chunk(&extractor, chunk)))
+            .map_err(|_| Error::MalformedOutput("a batch worker panicked".into()));
+        if done.send((seq, extracted)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Results that came back before those of earlier chunks.
+#[derive(Default)]
+struct InOrder {
+    next: usize,
+    waiting: BTreeMap<usize, Extracted>,
+}
+
+/// Where extracted lines go: events to the output, outcomes to `on_line`, counts to the
+/// totals.
+struct Sink<W, F> {
+    output: W,
+    on_line: F,
+    stats: BatchStats,
+    /// Chunks written so far.
+    chunks: usize,
+}
+
+impl<W: Write, F: FnMut(usize, LineOutcome)> Sink<W, F> {
+    fn new(output: W, on_line: F) -> Self {
+        Sink {
+            output,
+            on_line,
+            stats: BatchStats::default(),
+            chunks: 0,
+        }
+    }
+
+    fn write(&mut self, lines: Extracted) -> Result<()> {
+        self.chunks += 1;
+        for (line, outcome) in lines {
             match outcome {
                 Ok(events) => {
-                    stats.documents += 1;
-                    stats.events += events.len();
-                    write_json_lines(&mut *output, &events)?;
-                    on_line(line, LineOutcome::Events(events.len()));
+                    self.stats.documents += 1;
+                    self.stats.events += events.len();
+                    write_json_lines(&mut self.output, &events)?;
+                    (self.on_line)(line, LineOutcome::Events(events.len()));
                 }
                 Err(e) => {
-                    stats.skipped += 1;
-                    on_line(line, LineOutcome::Skipped(e));
+                    self.stats.skipped += 1;
+                    (self.on_line)(line, LineOutcome::Skipped(e));
                 }
             }
         }
         Ok(())
-    };
-    for_each_record::<Report, _>(input, |line, report| {
-        chunk.push((line, report));
-        if chunk.iter().filter(|(_, r)| r.is_ok()).count() >= CHUNK {
-            flush(&mut chunk, &mut output)?;
-        }
-        Ok(())
-    })?;
-    flush(&mut chunk, &mut output)?;
-    output.flush().map_err(|e| Error::io("<output>", e))?;
-    Ok(stats)
+    }
+
+    fn finish(mut self) -> Result<BatchStats> {
+        self.output.flush().map_err(|e| Error::io("<output>", e))?;
+        Ok(self.stats)
+    }
 }
 
-/// Documents extracted together: their sentences reach the entity model in one call.
-/// Small, so memory stays bounded by a few documents and output keeps flowing.
-pub const CHUNK: usize = 16;
+/// Documents extracted together: their sentences reach each model in one call, sorted by
+/// length so that batches pad little. 64 documents of a few sentences keep memory small
+/// and output flowing; the type classifier took a sixth less time on them than on 16
+/// (BENCHMARKS.md, "`batch`, end to end").
+pub const CHUNK: usize = 64;
 
 /// The events of each line of a chunk, in line order. The good documents run as one
 /// [`EventExtractor::extract_batch`]; if that fails, each runs alone, so only the document
 /// at fault is skipped.
-fn extract_chunk(
-    extractor: &EventExtractor,
-    chunk: Vec<(usize, Result<Report>)>,
-) -> Vec<(usize, Result<Vec<super::types::Event>>)> {
+fn extract_chunk(extractor: &EventExtractor, chunk: Chunk) -> Extracted {
     // Good documents move into one batch; each line keeps its place and its parse error.
     let mut reports = Vec::new();
     let mut lines = Vec::with_capacity(chunk.len());
@@ -204,5 +377,79 @@ mod tests {
             .collect();
         ids.dedup();
         assert_eq!(ids, ["a", "c"]);
+    }
+
+    /// Several chunks' worth of documents, some lines bad: the parallel run writes exactly
+    /// what the sequential one writes, and reports the same lines in the same order.
+    #[test]
+    fn parallel_output_equals_sequential() {
+        let texts = [
+            "Rebels attacked Syrian troops near Idlib.",
+            "Police fired tear gas at protesters in Cairo.",
+            "The weather was mild.",
+            "Turkey and Russia signed an agreement in Moscow on Monday.",
+        ];
+        let mut input = String::new();
+        for i in 0..(3 * CHUNK + 5) {
+            if i % 37 == 5 {
+                input.push_str("not json\n");
+            }
+            input.push_str(&format!(
+                "{{\"id\": \"d{i}\", \"text\": \"{}\"}}\n",
+                texts[i % texts.len()]
+            ));
+        }
+        let run = |workers: usize| {
+            let mut out = Vec::new();
+            let mut lines = Vec::new();
+            let stats = run_json_lines_parallel(
+                workers,
+                || Ok(EventExtractor::default()),
+                input.as_bytes(),
+                &mut out,
+                |n, o| lines.push((n, matches!(o, LineOutcome::Skipped(_)))),
+            )
+            .unwrap();
+            (out, lines, stats)
+        };
+        let (out1, lines1, stats1) = run(1);
+        assert!(
+            stats1.events > 2 * CHUNK && stats1.skipped == 6,
+            "{stats1:?}"
+        );
+        for workers in [2, 3] {
+            let (out, lines, stats) = run(workers);
+            assert_eq!(stats, stats1);
+            assert_eq!(lines, lines1);
+            assert!(out == out1, "{workers} workers wrote other events");
+        }
+    }
+
+    /// A worker whose extractor cannot be built ends the run with that error: no hang, no
+    /// partial success.
+    #[test]
+    fn parallel_run_reports_a_failed_extractor() {
+        let input = "{\"id\": \"a\", \"text\": \"Rebels attacked Syrian troops near Idlib.\"}\n"
+            .repeat(3 * CHUNK);
+        let mut out = Vec::new();
+        let result = run_json_lines_parallel(
+            2,
+            || Err(Error::InvalidArgument("no models here".into())),
+            input.as_bytes(),
+            &mut out,
+            |_, _| {},
+        );
+        assert!(
+            matches!(&result, Err(Error::InvalidArgument(m)) if m == "no models here"),
+            "{result:?}"
+        );
+        assert!(run_json_lines_parallel(
+            0,
+            || Ok(EventExtractor::default()),
+            input.as_bytes(),
+            &mut out,
+            |_, _| {}
+        )
+        .is_err());
     }
 }

@@ -25,7 +25,7 @@ mod types;
 
 /// Kept here for callers that found the stemmer under `events`; it lives in [`crate::text`].
 pub use crate::text::stem;
-pub use batch::{run_json_lines, BatchStats, LineOutcome};
+pub use batch::{run_json_lines, run_json_lines_parallel, BatchStats, LineOutcome, CHUNK};
 #[cfg(feature = "torch")]
 pub use classify::SentenceTypeClassifier;
 pub use classify::{ClassifierPolicy, TypeScores};
