@@ -14,7 +14,8 @@
 //! A second group, `stance-classifier/stance-default`, runs the fine-tuned classifier
 //! (`ClassifierStanceDetector`, one (target, text) pair per sentence) at batch 1 and 32:
 //! sentence-target pairs per second, against `benches/stance_hf.py --classifier`.
-//! `REPORTAGE_BENCH_MODELS=stance-default,nli-default` keeps only the models named.
+//! `REPORTAGE_BENCH_MODELS=stance-default,nli-default` keeps only the models named;
+//! `REPORTAGE_BENCH_DEVICE=cuda` runs them on the first CUDA device (`scripts/gpu_crate.sh`).
 //!
 //! Run: `cargo bench --bench stance`
 
@@ -46,9 +47,17 @@ fn detector(registry: &Path, name: &str, batch_size: usize) -> Option<NliStanceD
     let config = NliStanceConfig {
         templates,
         batch_size,
+        device: device(),
         ..NliStanceConfig::default()
     };
     Some(NliStanceDetector::new(&model, config).expect("model loads"))
+}
+
+fn device() -> reportage::Device {
+    match std::env::var("REPORTAGE_BENCH_DEVICE").as_deref() {
+        Ok("cuda") => reportage::Device::Cuda(0),
+        _ => reportage::Device::Cpu,
+    }
 }
 
 fn wanted(name: &str) -> bool {
@@ -101,6 +110,7 @@ fn classifier(c: &mut Criterion, registry: &Path, name: &str, pairs: &[(&str, &s
     for batch_size in [1, 32] {
         let config = ClassifierStanceConfig {
             batch_size,
+            device: device(),
             ..ClassifierStanceConfig::default()
         };
         let d = ClassifierStanceDetector::new(&model, config).expect("model loads");

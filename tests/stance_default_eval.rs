@@ -70,3 +70,45 @@ fn stance_default_on_news_sentences() {
     );
     assert!(macro_f1 >= FLOOR, "macro F1 {macro_f1:.4} < floor {FLOOR}");
 }
+
+/// On a CUDA device (`scripts/gpu_crate.sh`), `stance-default` gives the CPU's stances and
+/// scores to float tolerance; skipped where libtorch sees no CUDA device.
+#[test]
+fn stance_default_on_cuda_equals_cpu_when_available() {
+    if !tch::Cuda::is_available() {
+        eprintln!("no CUDA device: skipped");
+        return;
+    }
+    use reportage::stance::{ClassifierStanceConfig, ClassifierStanceDetector, StanceDetection};
+    let registry = ModelRegistry::load_default().unwrap();
+    let model = registry.resolve(presets::STANCE_MODEL).unwrap();
+    let sentences: Vec<&str> = include_str!("../benches/stance_sentences.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let pairs: Vec<(&str, &str)> = sentences.iter().map(|s| (*s, "the ceasefire")).collect();
+    let run = |device| {
+        let config = ClassifierStanceConfig {
+            batch_size: 8,
+            device,
+            ..Default::default()
+        };
+        ClassifierStanceDetector::new(&model, config)
+            .unwrap()
+            .detect_batch(&pairs)
+            .unwrap()
+    };
+    let (cpu, cuda) = (run(reportage::Device::Cpu), run(reportage::Device::Cuda(0)));
+    let mut max_diff = 0.0f32;
+    for (a, b) in cpu.iter().zip(&cuda) {
+        assert_eq!(a.stance, b.stance);
+        for (x, y) in a.scores.iter().zip(&b.scores) {
+            max_diff = max_diff.max((x.1 - y.1).abs());
+        }
+    }
+    println!(
+        "stance-default, {} pairs: CUDA vs CPU max score diff {max_diff:e}",
+        pairs.len()
+    );
+    assert!(max_diff < 1e-3, "CUDA vs CPU max score diff {max_diff}");
+}
