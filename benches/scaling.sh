@@ -2,6 +2,7 @@
 # Scale-out of `batch` on this machine (issue 16, item 2): documents/s on the same input for
 #   one process with 2 torch threads,
 #   2 processes with 1 thread each through GNU parallel,
+#   one process with 2 worker threads of 1 torch thread each (batch --workers 2),
 #   Spark local[1] (one process, 2 threads) and local[2] (2 partitions, 1 thread each),
 # and one process with 2 threads that sleep while they wait (OMP_WAIT_POLICY=PASSIVE): the
 # default spin-waiting is many times slower when other work holds a core,
@@ -54,6 +55,8 @@ run() {  # run NAME: one setting, events to $OUT/NAME.jsonl (Spark: a folder)
     one-2t-passive)
       OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE "$BIN" < "$OUT/docs.jsonl" \
         > "$OUT/$1.jsonl" 2>/dev/null ;;
+    one-workers2)
+      "$BIN" --workers 2 < "$OUT/docs.jsonl" > "$OUT/$1.jsonl" 2>/dev/null ;;
     parallel-2x1t)
       OMP_NUM_THREADS=1 parallel --pipe -N"$HALF" --keep-order -j2 "$BIN" \
         < "$OUT/docs.jsonl" > "$OUT/$1.jsonl" 2>/dev/null ;;
@@ -71,7 +74,7 @@ export OUT BIN PY HALF
 
 events() { if [ -d "$1" ]; then cat "$1"/part-* | wc -l; else wc -l < "$1"; fi; }
 
-SETTINGS=${SETTINGS:-"one-2t one-2t-passive parallel-2x1t spark-local1-2t spark-local2-1t"}
+SETTINGS=${SETTINGS:-"one-2t one-2t-passive one-workers2 parallel-2x1t spark-local1-2t spark-local2-1t"}
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $n_docs documents, $(nproc) cores, binary $SOURCE, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'round\tsetting\tseconds\tdocs_per_s\tevents\n' | tee "$OUT/results.tsv"
 for r in $(seq 1 "$ROUNDS"); do
