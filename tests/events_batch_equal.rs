@@ -19,8 +19,21 @@ fn same(extractor: &EventExtractor) {
     let together = extractor.extract_batch(&reports).unwrap();
     for (r, batch) in reports.iter().zip(&together) {
         let alone = extractor.extract(r).unwrap();
-        let show =
-            |events: &[reportage::Event]| events.iter().map(|e| e.summary()).collect::<Vec<_>>();
+        // The summary, and the stance toward each actor when there is one.
+        let show = |events: &[reportage::Event]| {
+            events
+                .iter()
+                .map(|e| {
+                    let stances: Vec<String> = e
+                        .stances
+                        .iter()
+                        .flatten()
+                        .map(|s| format!("{}: {}", s.actor, s.stance))
+                        .collect();
+                    format!("{} stances={stances:?}", e.summary())
+                })
+                .collect::<Vec<_>>()
+        };
         assert_eq!(show(&alone), show(batch), "{}", r.id);
     }
 }
@@ -43,4 +56,24 @@ fn batched_reports_give_the_events_of_each_alone_with_the_default_models() {
             )
             .build(),
     );
+}
+
+/// The whole recommended set-up, type classifier and stance included, with each forward
+/// pass: int8 quantises each sequence on its own, so its events must not depend on the
+/// batch either.
+#[cfg(feature = "torch")]
+#[test]
+fn batched_reports_give_the_events_of_each_alone_with_every_preset_backend() {
+    use reportage::torch::Backend;
+    let registry = reportage::ModelRegistry::load_default().unwrap();
+    for backend in [Backend::RustBert, Backend::Int8Dynamic] {
+        let extractor = reportage::presets::Preset::new(&registry)
+            .backend(backend)
+            .extractor()
+            .unwrap();
+        same(&extractor);
+        let events = extractor.extract_batch(&reports()).unwrap();
+        let with_stance = events.iter().flatten().filter(|e| e.stances.is_some());
+        assert!(with_stance.count() >= 10, "{backend}: too few events with stances");
+    }
 }
