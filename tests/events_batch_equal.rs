@@ -74,6 +74,9 @@ fn batched_reports_give_the_events_of_each_alone_with_every_preset_backend() {
         same(&extractor);
         let events = extractor.extract_batch(&reports()).unwrap();
         let with_stance = events.iter().flatten().filter(|e| e.stances.is_some());
-        assert!(with_stance.count() >= 10, "{backend}: too few events with stances");
+        assert!(
+            with_stance.count() >= 10,
+            "{backend}: too few events with stances"
+        );
     }
 }
