@@ -1691,11 +1691,11 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
                 .sentences(SentenceSplitter::new())
                 .entities_boxed(recognizer);
             // The role tagger runs on the CPU with its default batch size.
-            if let Some(tagger) = common::role_tagger_with(args.roles.as_deref(), args.backend)? {
+            if let Some(tagger) = common::role_tagger(args.roles.as_deref(), args.backend)? {
                 builder = builder.roles(tagger, args.role_merge);
             }
             if let Some(name) = args.classifier.as_deref().filter(|n| *n != "none") {
-                builder = common::with_type_classifier_with(builder, name, args.backend)?
+                builder = common::with_type_classifier(builder, name, args.backend)?
                     .classifier_policy(args.policy);
             }
             Ok((builder.build(), info))

@@ -13,6 +13,9 @@ use reportage::stance::{
 use reportage::torch::Backend;
 use reportage::{Device, EntityRecognition, Error};
 
+#[path = "support/stance_default.rs"]
+mod stance_default;
+
 fn fixture(name: &str) -> ResolvedModel {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/models.toml");
     ModelRegistry::from_file(path)
@@ -96,15 +99,8 @@ fn own_fp32_zero_shot_scores_equal_rust_bert() {
 
 #[test]
 fn stance_default_through_the_own_forward() {
-    let registry = ModelRegistry::load_default().unwrap();
-    let model = registry
-        .resolve("stance-default")
-        .unwrap_or_else(|e| panic!("{e}\n(the default models are built by scripts/setup.sh)"));
-    let sentences: Vec<&str> = include_str!("../benches/stance_sentences.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    let pairs: Vec<(&str, &str)> = sentences.iter().map(|s| (*s, "the ceasefire")).collect();
+    let model = stance_default::model();
+    let pairs = stance_default::ceasefire_pairs();
     let run = |backend| {
         let config = ClassifierStanceConfig {
             batch_size: 8,
@@ -159,15 +155,8 @@ fn other_architectures_refuse_the_own_forward() {
 /// document's int8 events do not depend on which documents share its batch.
 #[test]
 fn int8_scores_do_not_depend_on_the_batch() {
-    let registry = ModelRegistry::load_default().unwrap();
-    let model = registry
-        .resolve("stance-default")
-        .unwrap_or_else(|e| panic!("{e}\n(the default models are built by scripts/setup.sh)"));
-    let sentences: Vec<&str> = include_str!("../benches/stance_sentences.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    let pairs: Vec<(&str, &str)> = sentences.iter().map(|s| (*s, "the ceasefire")).collect();
+    let model = stance_default::model();
+    let pairs = stance_default::ceasefire_pairs();
     let detector = |batch_size| {
         let config = ClassifierStanceConfig {
             batch_size,

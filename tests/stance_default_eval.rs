@@ -11,6 +11,9 @@
 use reportage::stance::Stance;
 use reportage::{presets, ModelRegistry};
 
+#[path = "support/stance_default.rs"]
+mod stance_default;
+
 /// Macro F1 of `transformers` (4.46.3) on the same 240 pairs and the same weights,
 /// 2026-11-28 (accuracy 0.775).
 const TRANSFORMERS_MACRO_F1: f64 = 0.7398;
@@ -80,13 +83,8 @@ fn stance_default_on_cuda_equals_cpu_when_available() {
         return;
     }
     use reportage::stance::{ClassifierStanceConfig, ClassifierStanceDetector, StanceDetection};
-    let registry = ModelRegistry::load_default().unwrap();
-    let model = registry.resolve(presets::STANCE_MODEL).unwrap();
-    let sentences: Vec<&str> = include_str!("../benches/stance_sentences.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    let pairs: Vec<(&str, &str)> = sentences.iter().map(|s| (*s, "the ceasefire")).collect();
+    let model = stance_default::model();
+    let pairs = stance_default::ceasefire_pairs();
     let run = |device| {
         let config = ClassifierStanceConfig {
             batch_size: 8,

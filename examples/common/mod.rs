@@ -180,12 +180,12 @@ pub fn extractor_with(options: &ExtractorOptions) -> Result<EventExtractor> {
     let mut builder = EventExtractor::builder()
         .sentences(SentenceSplitter::new())
         .entities_boxed(entity_recognizer_with(options.backend)?);
-    if let Some(tagger) = role_tagger_with(options.roles.as_deref(), options.backend)? {
+    if let Some(tagger) = role_tagger(options.roles.as_deref(), options.backend)? {
         builder = builder.roles(tagger, options.role_merge);
     }
     builder = match options.classifier.as_deref() {
         Some("none") => builder,
-        Some(name) => with_type_classifier_with(builder, name, options.backend)?,
+        Some(name) => with_type_classifier(builder, name, options.backend)?,
         None => with_default_type_classifier(builder, options.backend)?,
     };
     let stance = match options.stance.as_deref() {
@@ -196,14 +196,10 @@ pub fn extractor_with(options: &ExtractorOptions) -> Result<EventExtractor> {
     Ok(builder.stance_boxed(stance).build())
 }
 
-/// The role tagger `roles` names (see [`ExtractorOptions::roles`]).
-pub fn role_tagger(roles: Option<&str>) -> Result<Option<RoleTagger>> {
-    role_tagger_with(roles, Backend::default())
-}
-
-/// [`role_tagger`] run by `backend`'s forward pass.
+/// The role tagger `roles` names (see [`ExtractorOptions::roles`]), run by `backend`'s
+/// forward pass.
 #[cfg(feature = "torch")]
-pub fn role_tagger_with(roles: Option<&str>, backend: Backend) -> Result<Option<RoleTagger>> {
+pub fn role_tagger(roles: Option<&str>, backend: Backend) -> Result<Option<RoleTagger>> {
     let registry = reportage::ModelRegistry::load_default()?;
     let preset = reportage::presets::Preset::new(&registry).backend(backend);
     match roles {
@@ -217,7 +213,7 @@ pub fn role_tagger_with(roles: Option<&str>, backend: Backend) -> Result<Option<
 
 /// Without libtorch: the rules alone.
 #[cfg(not(feature = "torch"))]
-pub fn role_tagger_with(roles: Option<&str>, _backend: Backend) -> Result<Option<RoleTagger>> {
+pub fn role_tagger(roles: Option<&str>, _backend: Backend) -> Result<Option<RoleTagger>> {
     match roles {
         None | Some("none") => Ok(None),
         Some(name) => Err(reportage::Error::InvalidArgument(format!(
@@ -226,17 +222,10 @@ pub fn role_tagger_with(roles: Option<&str>, _backend: Backend) -> Result<Option
     }
 }
 
-/// `builder` with the registry's event type classifier `name`.
-pub fn with_type_classifier(
-    builder: EventExtractorBuilder,
-    name: &str,
-) -> Result<EventExtractorBuilder> {
-    with_type_classifier_with(builder, name, Backend::default())
-}
-
-/// [`with_type_classifier`] run by `backend`'s forward pass.
+/// `builder` with the registry's event type classifier `name`, run by `backend`'s forward
+/// pass.
 #[cfg(feature = "torch")]
-pub fn with_type_classifier_with(
+pub fn with_type_classifier(
     builder: EventExtractorBuilder,
     name: &str,
     backend: Backend,
@@ -274,7 +263,7 @@ fn with_default_type_classifier(
 
 /// Without libtorch there is no type classifier to load.
 #[cfg(not(feature = "torch"))]
-pub fn with_type_classifier_with(
+pub fn with_type_classifier(
     _builder: EventExtractorBuilder,
     name: &str,
     _backend: Backend,

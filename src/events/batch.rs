@@ -60,7 +60,7 @@ pub fn run_json_lines<R: BufRead, W: Write>(
     on_line: impl FnMut(usize, LineOutcome),
 ) -> Result<BatchStats> {
     let mut sink = Sink::new(output, on_line);
-    let mut chunk: Vec<(usize, Result<Report>)> = Vec::new();
+    let mut chunk: Chunk = Vec::new();
     for_each_record::<Report, _>(input, |line, report| {
         chunk.push((line, report));
         if full(&chunk) {
@@ -80,8 +80,9 @@ pub fn run_json_lines<R: BufRead, W: Write>(
 /// `2 × workers` chunks in flight. Output is what [`run_json_lines`] writes, the same events
 /// in the same order.
 ///
-/// On 2 cores, 2 workers with one libtorch thread each run the default models about 1.4
-/// times as fast as one extractor with 2 threads (BENCHMARKS.md, "`batch`, end to end").
+/// On 2 cores, 2 workers with one libtorch thread each ran the default models 1.1-1.2
+/// times as fast as one extractor with 2 threads (BENCHMARKS.md, "`batch`, end to end" and
+/// "Scale-out").
 ///
 /// ```
 /// use reportage::events::{run_json_lines, run_json_lines_parallel, EventExtractor};

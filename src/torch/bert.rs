@@ -97,17 +97,12 @@ impl Linear {
         })
     }
 
-    /// [`forward`](Self::forward), an int8 input quantised one sequence at a time:
-    /// `x` is `[batch, tokens, in]` and `valid`, where given, `[batch, tokens, 1]`, 1 on real
-    /// tokens and 0 on padding. An fp32 weight needs none of it.
-    pub fn forward_each(&self, x: &Tensor, valid: Option<&Tensor>) -> Tensor {
-        if matches!(self.weight, Weight::Fp32(_)) || x.size()[0] == 1 && valid.is_none() {
+    /// [`forward`](Self::forward), an int8 input quantised one sequence at a time: `x` is
+    /// `[batch, tokens, in]`, its padding already zeroed. An fp32 weight needs none of it.
+    pub fn forward_each(&self, x: &Tensor) -> Tensor {
+        if matches!(self.weight, Weight::Fp32(_)) || x.size()[0] == 1 {
             return self.forward(x);
         }
-        let x = match valid {
-            Some(v) => x * v,
-            None => x.shallow_clone(),
-        };
         let rows: Vec<Tensor> = x.unbind(0).iter().map(|row| self.forward(row)).collect();
         Tensor::stack(&rows, 0)
     }
@@ -210,6 +205,8 @@ pub(crate) struct OwnBert {
     heads: i64,
     activation: Activation,
     head: Head,
+    /// Encoder Linears are int8: their inputs get padding zeroed, one sequence per call.
+    int8: bool,
 }
 
 /// Why the own forward cannot run a model: the message of an `Error::Model`.
@@ -349,6 +346,7 @@ impl OwnBert {
             heads,
             activation,
             head,
+            int8,
         })
     }
 
@@ -370,7 +368,10 @@ impl OwnBert {
             ((attention_mask.ones_like() - attention_mask).to_kind(Kind::Float) * -10000.0)
                 .view([batch, 1, 1, len])
         });
-        let valid = padded.then(|| attention_mask.to_kind(Kind::Float).view([batch, len, 1]));
+        // Int8 Linears quantise each sequence over its values: padding is zeroed first, so it
+        // cannot widen the range (0 is always inside it).
+        let valid = (self.int8 && padded)
+            .then(|| attention_mask.to_kind(Kind::Float).view([batch, len, 1]));
         for layer in &self.layers {
             hidden = self.layer(layer, &hidden, mask.as_ref(), valid.as_ref(), batch, len);
         }
@@ -392,7 +393,8 @@ impl OwnBert {
         batch: i64,
         len: i64,
     ) -> Tensor {
-        let linear = |l: &Linear, x: &Tensor| l.forward_each(x, valid);
+        // An int8 Linear's input, padding zeroed (a no-op without padding or in fp32).
+        let input = |t: &Tensor| valid.map_or_else(|| t.shallow_clone(), |v| t * v);
         let hidden = x.size()[2];
         let d = hidden / self.heads;
         // [batch, heads, tokens, d] each
@@ -405,11 +407,14 @@ impl OwnBert {
                     .permute([2, 0, 3, 1, 4]);
                 (qkv.get(0), qkv.get(1), qkv.get(2))
             }
-            Qkv::Split([lq, lk, lv]) => (
-                split(linear(lq, x)),
-                split(linear(lk, x)),
-                split(linear(lv, x)),
-            ),
+            Qkv::Split([lq, lk, lv]) => {
+                let x = input(x);
+                (
+                    split(lq.forward_each(&x)),
+                    split(lk.forward_each(&x)),
+                    split(lv.forward_each(&x)),
+                )
+            }
         };
         let mut scores = q.matmul(&k.transpose(-1, -2));
         if let Some(mask) = mask {
@@ -419,13 +424,13 @@ impl OwnBert {
         let context = context.transpose(1, 2).reshape([batch, len, hidden]);
         let attended = layer
             .attention_norm
-            .forward(&(linear(&layer.attention_output, &context) + x));
+            .forward(&(layer.attention_output.forward_each(&input(&context)) + x));
         let inner = self
             .activation
-            .apply(&linear(&layer.intermediate, &attended));
+            .apply(&layer.intermediate.forward_each(&input(&attended)));
         layer
             .output_norm
-            .forward(&(linear(&layer.output, &inner) + attended))
+            .forward(&(layer.output.forward_each(&input(&inner)) + attended))
     }
 }
 
