@@ -16,7 +16,7 @@ fi
 
 if ! "$PY" -W ignore -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
   echo "setup: installing torch==$TORCH_VERSION into $VENV (about a minute, 5 GB)" >&2
-  "$PY" -m pip install --quiet --disable-pip-version-check "torch==$TORCH_VERSION"
+  "$PY" -m pip install --quiet --disable-pip-version-check --no-cache-dir "torch==$TORCH_VERSION"
 fi
 
 # Where libtorch lives inside the wheel, and which C++ ABI it was built with: the PyPI wheel

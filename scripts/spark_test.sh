@@ -28,7 +28,7 @@ if [ ! -x "$PY" ]; then
 fi
 if ! "$PY" -c "import pyspark, sys; sys.exit(pyspark.__version__ != '$PYSPARK_VERSION')" 2>/dev/null; then
   echo "spark-test: installing pyspark==$PYSPARK_VERSION into $SPARK_VENV" >&2
-  "$PY" -m pip install --quiet --disable-pip-version-check "pyspark==$PYSPARK_VERSION"
+  "$PY" -m pip install --quiet --disable-pip-version-check --no-cache-dir "pyspark==$PYSPARK_VERSION"
 fi
 
 # $SPARK_TEST_BINARY when set (`make test` gives the debug build its `cargo test` has just
