@@ -13,6 +13,11 @@ reports), micro precision / recall / F1 over (sentence, type) pairs.
 Usage (CPU; see models/README.md for the time it took):
   python scripts/train_event_types.py --data models/cache/event-type-data \
       --out models/events-default [--init models/ner-default] [--device cuda]
+
+With `--init models/ner-default --case-token-types --freeze-below K` the embeddings and the
+first K layers stay those of the entity model, byte for byte, and the inputs are encoded as
+the entity model encodes them (capitalisation in the token types): the crate can then start
+this classifier from the entity model's layer-K states instead of a pass of its own.
 """
 
 import argparse
@@ -29,6 +34,7 @@ from transformers import BertConfig, BertForSequenceClassification
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import training  # noqa: E402
 from training import BertTokenizerFast  # noqa: E402
+from train_ner import case_types  # noqa: E402
 
 TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
          "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
@@ -45,16 +51,32 @@ def hand_coded(path):
             for r in read(path)]
 
 
+def encode(tokenizer, texts, max_length, with_case):
+    """Token ids and token type ids; the types carry capitalisation as the entity model's do."""
+    if not with_case:
+        ids = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+        return ids, [[0] * len(x) for x in ids]
+    ids, types = [], []
+    for text in texts:
+        enc = tokenizer(text, truncation=True, max_length=max_length,
+                        return_offsets_mapping=True)
+        ids.append(enc["input_ids"])
+        types.append(case_types(text, enc))
+    return ids, types
+
+
 @torch.no_grad()
-def probabilities(model, tokenizer, texts, max_length, device, batch_size=64):
+def probabilities(model, tokenizer, texts, max_length, device, with_case, batch_size=64):
     model.eval()
-    enc = tokenizer(texts, truncation=True, max_length=max_length)
+    ids_all, types_all = encode(tokenizer, texts, max_length, with_case)
     out = [None] * len(texts)
-    lengths = [len(x) for x in enc["input_ids"]]
+    lengths = [len(x) for x in ids_all]
     for chunk in training.length_batches(lengths, batch_size, random.Random(0)):
-        ids = training.pad([enc["input_ids"][i] for i in chunk], 0).to(device)
+        ids = training.pad([ids_all[i] for i in chunk], 0).to(device)
+        types = training.pad([types_all[i] for i in chunk], 0).to(device)
         mask = training.pad([[1] * lengths[i] for i in chunk], 0).to(device)
-        p = torch.softmax(model(input_ids=ids, attention_mask=mask).logits, -1).cpu()
+        p = torch.softmax(model(input_ids=ids, attention_mask=mask,
+                                token_type_ids=types).logits, -1).cpu()
         for row, i in enumerate(chunk):
             out[i] = p[row].tolist()
     model.train()
@@ -87,6 +109,10 @@ def main():
     ap.add_argument("--data", required=True, help="folder with train.jsonl and dev.jsonl")
     ap.add_argument("--hand-coded", default="eval/events-real-dev.jsonl")
     ap.add_argument("--init", help="start from this fine-tune of ours (not its head)")
+    ap.add_argument("--case-token-types", action="store_true",
+                    help="capitalisation in the token type ids, as ner-default reads it")
+    ap.add_argument("--freeze-below", type=int, default=0, metavar="K",
+                    help="keep the embeddings and the first K layers as --init has them")
     args = ap.parse_args()
     training.seed_everything(args.threads, args.device)
     rng = random.Random(training.SEED)
@@ -100,6 +126,13 @@ def main():
     training.load_base(model, args.base)
     if args.init:
         training.load_init(model, args.init)
+    if args.freeze_below:
+        if not args.init:
+            raise SystemExit("--freeze-below needs --init: the layers to share come from it")
+        frozen = [model.bert.embeddings] + list(model.bert.encoder.layer[:args.freeze_below])
+        for module in frozen:
+            for p in module.parameters():
+                p.requires_grad_(False)
     model.to(args.device)
 
     train = [{"text": r["text"], "label": t}
@@ -109,9 +142,10 @@ def main():
            "hand_coded_dev": hand_coded(args.hand_coded)}
     train = training.limited(train, args.limit)
     dev = {name: training.limited(recs, args.limit) for name, recs in dev.items()}
-    enc = tokenizer([r["text"] for r in train], truncation=True, max_length=args.max_length)
+    ids_all, types_all = encode(tokenizer, [r["text"] for r in train], args.max_length,
+                                args.case_token_types)
     y = [LABELS.index(r["label"]) for r in train]
-    lengths = [len(x) for x in enc["input_ids"]]
+    lengths = [len(x) for x in ids_all]
     print(f"{len(train)} training sentences; dev {[(k, len(v)) for k, v in dev.items()]}",
           flush=True)
     trainer = training.Trainer(model, args, training.steps_per_epoch(len(train), args.batch_size))
@@ -122,15 +156,18 @@ def main():
     while trainer.epoch < args.epochs:
         total, n = 0.0, 0
         for chunk in training.length_batches(lengths, args.batch_size, rng):
-            ids = training.pad([enc["input_ids"][i] for i in chunk], 0).to(args.device)
+            ids = training.pad([ids_all[i] for i in chunk], 0).to(args.device)
+            types = training.pad([types_all[i] for i in chunk], 0).to(args.device)
             mask = training.pad([[1] * lengths[i] for i in chunk], 0).to(args.device)
             target = torch.tensor([y[i] for i in chunk]).to(args.device)
-            loss = model(input_ids=ids, attention_mask=mask, labels=target).loss
+            loss = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
+                         labels=target).loss
             trainer.train_step(loss)
             total, n = total + loss.item(), n + 1
         trainer.epoch += 1
         scores = {name: score(recs, probabilities(model, tokenizer, [r["text"] for r in recs],
-                                                  args.max_length, args.device))
+                                                  args.max_length, args.device,
+                                                  args.case_token_types))
                   for name, recs in dev.items()}
         print(f"epoch {trainer.epoch}: mean loss {total / n:.4f}, {trainer.elapsed():.0f}s; dev:",
               flush=True)

@@ -58,8 +58,11 @@ def load_init(model, init_dir):
     tuned = load_file(os.path.join(init_dir, "finetuned.fp16.safetensors"))
     state = {k: v.float() for k, v in tuned.items() if not k.startswith("classifier.")}
     missing, _ = model.load_state_dict(state, strict=False)
+    # A token classifier has no pooler; a sentence classifier started from one keeps the
+    # base's (load_base ran first).
     missing = [m for m in missing
-               if m != WORD_EMBEDDINGS and "position_ids" not in m and not m.startswith("classifier.")]
+               if m != WORD_EMBEDDINGS and "position_ids" not in m
+               and not m.startswith(("classifier.", "bert.pooler."))]
     if missing:
         raise SystemExit(f"{init_dir} lacks {missing}")
 
