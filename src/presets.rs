@@ -74,8 +74,9 @@ pub const NER_MIN_SCORE: f32 = 0.5;
 /// models ([`Backend`]). The free functions of this module are `Preset::new(registry)` with
 /// rust-bert's forward; [`Backend::Int8Dynamic`] runs every default model with int8 weights
 /// on the CPU: faster (each model 1.3-1.6 times on one thread; `batch` end to end 1.0-1.5
-/// times in two rounds) and 2-4 points less accurate on the project's hand-coded event sets,
-/// which is why it is not the default (BENCHMARKS.md, "`batch`, end to end", has both
+/// times in two rounds) and, on the project's hand-coded event sets, as accurate on types and
+/// 1-2 points less on actors (2-4 points less on both with the previous `events-default`,
+/// which is why it is not the default; BENCHMARKS.md, "`batch`, end to end", has both
 /// measured).
 ///
 /// ```no_run
