@@ -7,9 +7,7 @@
 
 use reportage::entities::{EntityRecognizer, EntityRecognizerConfig};
 use reportage::models::{ModelRegistry, ResolvedModel};
-use reportage::stance::{
-    ClassifierStanceConfig, ClassifierStanceDetector, StanceDetection, ZeroShotClassifier,
-};
+use reportage::stance::{ClassifierStanceConfig, StanceDetection, ZeroShotClassifier};
 use reportage::torch::Backend;
 use reportage::{Device, EntityRecognition, Error};
 
@@ -99,18 +97,15 @@ fn own_fp32_zero_shot_scores_equal_rust_bert() {
 
 #[test]
 fn stance_default_through_the_own_forward() {
-    let model = stance_default::model();
     let pairs = stance_default::ceasefire_pairs();
     let run = |backend| {
-        let config = ClassifierStanceConfig {
+        stance_default::detector(ClassifierStanceConfig {
             batch_size: 8,
             backend,
             ..Default::default()
-        };
-        ClassifierStanceDetector::new(&model, config)
-            .unwrap()
-            .detect_batch(&pairs)
-            .unwrap()
+        })
+        .detect_batch(&pairs)
+        .unwrap()
     };
     let reference = run(Backend::RustBert);
     let fp32 = run(Backend::Fp32);
@@ -155,15 +150,13 @@ fn other_architectures_refuse_the_own_forward() {
 /// document's int8 events do not depend on which documents share its batch.
 #[test]
 fn int8_scores_do_not_depend_on_the_batch() {
-    let model = stance_default::model();
     let pairs = stance_default::ceasefire_pairs();
     let detector = |batch_size| {
-        let config = ClassifierStanceConfig {
+        stance_default::detector(ClassifierStanceConfig {
             batch_size,
             backend: Backend::Int8Dynamic,
             ..Default::default()
-        };
-        ClassifierStanceDetector::new(&model, config).unwrap()
+        })
     };
     let batched = detector(16).detect_batch(&pairs).unwrap();
     let one = detector(1);

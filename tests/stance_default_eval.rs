@@ -82,19 +82,16 @@ fn stance_default_on_cuda_equals_cpu_when_available() {
         eprintln!("no CUDA device: skipped");
         return;
     }
-    use reportage::stance::{ClassifierStanceConfig, ClassifierStanceDetector, StanceDetection};
-    let model = stance_default::model();
+    use reportage::stance::{ClassifierStanceConfig, StanceDetection};
     let pairs = stance_default::ceasefire_pairs();
     let run = |device| {
-        let config = ClassifierStanceConfig {
+        stance_default::detector(ClassifierStanceConfig {
             batch_size: 8,
             device,
             ..Default::default()
-        };
-        ClassifierStanceDetector::new(&model, config)
-            .unwrap()
-            .detect_batch(&pairs)
-            .unwrap()
+        })
+        .detect_batch(&pairs)
+        .unwrap()
     };
     let (cpu, cuda) = (run(reportage::Device::Cpu), run(reportage::Device::Cuda(0)));
     let mut max_diff = 0.0f32;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use reportage::models::{ModelRegistry, ResolvedModel};
+use reportage::stance::{ClassifierStanceConfig, ClassifierStanceDetector};
 
 /// The default stance model, resolved from the default registry.
 pub fn model() -> ResolvedModel {
@@ -19,4 +20,9 @@ pub fn ceasefire_pairs() -> Vec<(&'static str, &'static str)> {
         .filter(|l| !l.trim().is_empty())
         .map(|s| (s, "the ceasefire"))
         .collect()
+}
+
+/// `stance-default` loaded with `config`.
+pub fn detector(config: ClassifierStanceConfig) -> ClassifierStanceDetector {
+    ClassifierStanceDetector::new(&model(), config).unwrap()
 }
