@@ -4,7 +4,10 @@
 one run: the model card's table of a new model next to the one it replaces.
 
 Each MODEL_DIR needs a full `model.safetensors` (scripts/models.sh assembles the defaults;
-for a fresh training output run scripts/models.py's `assemble` first).
+for a fresh training output run scripts/models.py's `assemble` first). A sequence classifier
+(`events-default`) or a token classifier with a sentence head (`entities-events-default`,
+scripts/train_joint.py: read at the first token, with capitalisation in the token types, as
+the crate reads it).
 
 Usage:
   python scripts/score_event_types.py --data models/cache/event-type-data \
@@ -16,11 +19,24 @@ import os
 import sys
 
 import torch
-from transformers import BertForSequenceClassification
+from transformers import AutoConfig, BertForSequenceClassification, BertForTokenClassification
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from training import BertTokenizerFast  # noqa: E402
 from train_event_types import LABELS, hand_coded, probabilities, read, score  # noqa: E402
+from train_joint import SENTENCE_PREFIX, SentenceView  # noqa: E402
+
+
+def load(path):
+    """The model as a sentence classifier over LABELS, and whether it reads case types."""
+    config = AutoConfig.from_pretrained(path)
+    labels = [config.id2label[i] for i in range(len(config.id2label))]
+    if labels == LABELS:
+        return BertForSequenceClassification.from_pretrained(path), False
+    n_token = sum(not l.startswith(SENTENCE_PREFIX) for l in labels)
+    if labels[n_token:] != [SENTENCE_PREFIX + l for l in LABELS]:
+        raise SystemExit(f"{path}: labels are not NONE + the 16 types in trainer order")
+    return SentenceView(BertForTokenClassification.from_pretrained(path), n_token), True
 
 
 def main():
@@ -36,13 +52,11 @@ def main():
             "hand-coded dev": hand_coded(args.hand_coded)}
     tables = {}
     for path in args.models:
-        model = BertForSequenceClassification.from_pretrained(path)
-        if [model.config.id2label[i] for i in range(len(LABELS))] != LABELS:
-            raise SystemExit(f"{path}: labels are not NONE + the 16 types in trainer order")
+        model, with_case = load(path)
         tokenizer = BertTokenizerFast.from_pretrained(path)
         for name, recs in sets.items():
             probs = probabilities(model, tokenizer, [r["text"] for r in recs],
-                                  args.max_length, "cpu", False)
+                                  args.max_length, "cpu", with_case)
             tables[(path, name)] = score(recs, probs)
     for name in sets:
         print(f"\n{name}: F1 per label (support), " + " | ".join(args.models))

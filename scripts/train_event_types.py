@@ -179,12 +179,7 @@ def main():
                         "seconds": trainer.elapsed()})
         trainer.checkpoint(rng)
 
-    training.save_model(model, config, args.base, args.out)
-    if args.scores:
-        with open(args.scores, "w") as f:
-            json.dump({"args": vars(args), "train": len(train), "epochs": history}, f,
-                      indent=1, sort_keys=True)
-    print(f"trained {trainer.steps} steps in {trainer.elapsed():.0f}s; wrote {args.out}")
+    training.finish(model, config, args, trainer, history, train=len(train))
 
 
 if __name__ == "__main__":

@@ -154,6 +154,17 @@ def save_model(model, config, base_dir, out_dir):
         f.write("\n")
 
 
+def finish(model, config, args, trainer, history, **extra):
+    """The end of every trainer: the model written, the per-epoch dev scores to `--scores`
+    (with `extra` fields) if asked for, one line said."""
+    save_model(model, config, args.base, args.out)
+    if args.scores:
+        with open(args.scores, "w") as f:
+            json.dump({"args": vars(args), **extra, "epochs": history}, f, indent=1,
+                      sort_keys=True)
+    print(f"trained {trainer.steps} steps in {trainer.elapsed():.0f}s; wrote {args.out}")
+
+
 def prf(tp, fp, fn):
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
