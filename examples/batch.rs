@@ -13,7 +13,10 @@
 //! for the trigger lexicon alone), `--stance NAME|none` the stance model (default
 //! `stance-default`; `none` for events without stance, faster), `--backend
 //! rust-bert|fp32|int8` the forward pass of every model (`reportage::torch::Backend`; int8
-//! is faster and a little less accurate: BENCHMARKS.md), and `--workers N` how many threads
+//! is faster and a little less accurate: BENCHMARKS.md), `--encoder separate|shared` whether
+//! `ner-default` and `events-default` each read every sentence (`separate`, the default) or
+//! one model, `entities-events-default`, reads it once for both (`shared`: 1.5-1.7 times as
+//! fast, a little less accurate), and `--workers N` how many threads
 //! extract at once, each with its own models and one libtorch thread (default 1, with
 //! libtorch's own threads; `--workers 2` on 2 cores is faster still, at twice the memory).
 //!

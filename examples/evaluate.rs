@@ -81,6 +81,9 @@ what to run:
   --classifier NAME|none  events: an event-types model combined with the lexicon (default
                           none); with --min-score X, --retype-above X, --add-above X
                           (see ClassifierPolicy)
+  --encoder separate|shared  events: shared = entities-events-default as the recommended
+                          recognizer's model and, without --classifier NAME, as the type
+                          classifier, one pass per sentence (Preset::shared_encoder)
 
 labels:
   --map SPEC              ner: GOLD=MODEL|MODEL,...  (e.g. LOC=GPE|LOC,MISC=NORP|MISC)
@@ -243,6 +246,7 @@ struct Args {
     classifier: Option<String>,
     policy: ClassifierPolicy,
     backend: Backend,
+    shared_encoder: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Args>> {
@@ -286,6 +290,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
         classifier: None,
         policy: ClassifierPolicy::default(),
         backend: Backend::default(),
+        shared_encoder: false,
     };
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
@@ -361,6 +366,10 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
             "--classifier" => {
                 only(&[Events])?;
                 a.classifier = Some(value()?)
+            }
+            "--encoder" => {
+                only(&[Events])?;
+                a.shared_encoder = common::parse_encoder(&value()?)?
             }
             "--min-score" | "--retype-above" | "--add-above" => {
                 only(&[Events])?;
@@ -1694,7 +1703,11 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
             if let Some(tagger) = common::role_tagger(args.roles.as_deref(), args.backend)? {
                 builder = builder.roles(tagger, args.role_merge);
             }
-            if let Some(name) = args.classifier.as_deref().filter(|n| *n != "none") {
+            if args.shared_encoder {
+                builder =
+                    common::with_shared_encoder(builder, args.classifier.as_deref(), args.backend)?
+                        .classifier_policy(args.policy);
+            } else if let Some(name) = args.classifier.as_deref().filter(|n| *n != "none") {
                 builder = common::with_type_classifier(builder, name, args.backend)?
                     .classifier_policy(args.policy);
             }

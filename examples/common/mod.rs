@@ -154,12 +154,17 @@ pub struct ExtractorOptions {
     pub classifier: Option<String>,
     /// The forward pass of every model (`reportage::torch::Backend`).
     pub backend: Backend,
+    /// `--encoder shared`: entities and event types from one model in one pass
+    /// (`reportage::presets::Preset::shared_encoder`); `separate` (the default) runs
+    /// `ner-default` and `events-default`.
+    pub shared_encoder: bool,
 }
 
 impl ExtractorOptions {
     /// Options help text, for the examples' usage lines.
     pub const USAGE: &'static str = "--roles NAME|none, --role-merge tagger-first|fill-gaps, \
-         --classifier NAME|none, --stance NAME|none, --backend rust-bert|fp32|int8";
+         --classifier NAME|none, --stance NAME|none, --backend rust-bert|fp32|int8, \
+         --encoder separate|shared";
 
     /// Take `flag value` if it is one of these options; `false` when the flag is not.
     pub fn set(&mut self, flag: &str, value: &str) -> Result<bool> {
@@ -169,31 +174,87 @@ impl ExtractorOptions {
             "--stance" => self.stance = Some(value.to_string()),
             "--classifier" => self.classifier = Some(value.to_string()),
             "--backend" => self.backend = value.parse()?,
+            "--encoder" => self.shared_encoder = parse_encoder(value)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
+/// `--encoder`: `shared` is true, `separate` false.
+pub fn parse_encoder(value: &str) -> Result<bool> {
+    match value {
+        "shared" => Ok(true),
+        "separate" => Ok(false),
+        other => Err(reportage::Error::InvalidArgument(format!(
+            "--encoder {other}: expected separate or shared"
+        ))),
+    }
+}
+
 /// The event extractor with the models above, as `options` choose.
 pub fn extractor_with(options: &ExtractorOptions) -> Result<EventExtractor> {
-    let mut builder = EventExtractor::builder()
-        .sentences(SentenceSplitter::new())
-        .entities_boxed(entity_recognizer_with(options.backend)?);
+    let builder = EventExtractor::builder().sentences(SentenceSplitter::new());
+    let mut builder = with_entities_and_types(builder, options)?;
     if let Some(tagger) = role_tagger(options.roles.as_deref(), options.backend)? {
         builder = builder.roles(tagger, options.role_merge);
     }
-    builder = match options.classifier.as_deref() {
-        Some("none") => builder,
-        Some(name) => with_type_classifier(builder, name, options.backend)?,
-        None => with_default_type_classifier(builder, options.backend)?,
-    };
     let stance = match options.stance.as_deref() {
         None => default_stance_detector(options.backend)?,
         Some("none") => None,
         Some(name) => Some(stance_detector_with(name, options.backend)?),
     };
     Ok(builder.stance_boxed(stance).build())
+}
+
+/// `builder` with the entity recognizer and the type classifier `options` choose: with
+/// `--encoder shared` both from one model (unless `--classifier` names another).
+fn with_entities_and_types(
+    builder: EventExtractorBuilder,
+    options: &ExtractorOptions,
+) -> Result<EventExtractorBuilder> {
+    if options.shared_encoder {
+        return with_shared_encoder(builder, options.classifier.as_deref(), options.backend);
+    }
+    let builder = builder.entities_boxed(entity_recognizer_with(options.backend)?);
+    match options.classifier.as_deref() {
+        Some("none") => Ok(builder),
+        Some(name) => with_type_classifier(builder, name, options.backend),
+        None => with_default_type_classifier(builder, options.backend),
+    }
+}
+
+/// `--encoder shared`: `reportage::presets::ENTITIES_EVENTS_MODEL` as the recommended
+/// recognizer's model and, unless `--classifier` says otherwise, as the type classifier.
+#[cfg(feature = "torch")]
+pub fn with_shared_encoder(
+    builder: EventExtractorBuilder,
+    classifier: Option<&str>,
+    backend: Backend,
+) -> Result<EventExtractorBuilder> {
+    let registry = reportage::ModelRegistry::load_default()?;
+    let preset = reportage::presets::Preset::new(&registry).backend(backend);
+    let encoder = preset.encoder()?;
+    let builder = builder.entities(preset.recognizer_over(encoder.entities()));
+    match classifier {
+        Some("none") => Ok(builder),
+        Some(name) => with_type_classifier(builder, name, backend),
+        None => Ok(builder
+            .classifier(encoder.types())
+            .classifier_policy(reportage::presets::CLASSIFIER_POLICY)),
+    }
+}
+
+/// Without libtorch there is no model to share.
+#[cfg(not(feature = "torch"))]
+pub fn with_shared_encoder(
+    _builder: EventExtractorBuilder,
+    _classifier: Option<&str>,
+    _backend: Backend,
+) -> Result<EventExtractorBuilder> {
+    Err(reportage::Error::InvalidArgument(
+        "--encoder shared needs the `torch` feature".into(),
+    ))
 }
 
 /// The role tagger `roles` names (see [`ExtractorOptions::roles`]), run by `backend`'s

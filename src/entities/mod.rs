@@ -19,7 +19,9 @@ pub use gazetteer::{GazetteerRecognizer, DEFAULT_GAZETTEER, GENERATED_GAZETTEER}
 pub use kind::{parse_label, EntityKind, LabelScheme, Tag};
 pub use merge::MergedRecognizer;
 #[cfg(feature = "torch")]
-pub use recognizer::{EntityRecognizer, EntityRecognizerConfig};
+pub use recognizer::{
+    EntityRecognizer, EntityRecognizerConfig, Recognition, SENTENCE_LABEL_PREFIX,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -18,8 +18,14 @@ use crate::text::span::CharIndex;
 use crate::text::Span;
 use crate::torch::model::TokenClassifier;
 use crate::torch::runner::Runner;
-use crate::torch::{check_batch_size, Backend};
+use crate::torch::{check_batch_size, softmax_rows, Backend};
 use crate::{Error, Result};
+
+/// The prefix of a sentence label in a token classifier's label map: `SENT:ASSAULT` is the
+/// label `ASSAULT` of a sentence head read at the first token (`[CLS]`), beside the
+/// token labels. Such a model reads a sentence once for both (one encoder for entities and
+/// event types, `entities-events-default`); sentence labels follow every token label.
+pub const SENTENCE_LABEL_PREFIX: &str = "SENT:";
 
 /// How an [`EntityRecognizer`] runs. `Default` gives `first` aggregation, automatic label
 /// scheme, `transformers`' word boundaries, batches of 8, the CPU, the registry's maximum
@@ -95,6 +101,9 @@ impl Default for EntityRecognizerConfig {
 pub struct EntityRecognizer {
     runner: Runner<TokenClassifier>,
     labels: LabelSet,
+    /// The sentence head's labels (prefix removed), after the token labels in the model's
+    /// output; empty for a plain token classifier.
+    sentence_labels: Vec<String>,
     config: EntityRecognizerConfig,
     max_length: usize,
     /// Special tokens the post-processor adds to one sequence (`[CLS]`, `[SEP]`).
@@ -105,6 +114,16 @@ pub struct EntityRecognizer {
     /// `models.toml`'s `case_token_types`: see [`case_type_ids`].
     case_token_types: bool,
     splitter: Box<dyn SentenceSegmentation>,
+}
+
+/// What [`EntityRecognizer::recognize_batch_with_sentence_scores`] reads in one pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recognition {
+    /// Each text's entities, as [`EntityRecognition::recognize_batch`] gives them.
+    pub entities: Vec<Vec<Entity>>,
+    /// Each text's sentence-head probabilities, in
+    /// [`sentence_labels`](EntityRecognizer::sentence_labels) order (empty without a head).
+    pub sentence_scores: Vec<Vec<f32>>,
 }
 
 /// One forward-pass input: a whole text, one of its sentences, or a window of a sentence.
@@ -122,7 +141,12 @@ impl EntityRecognizer {
     pub fn new(model: &ResolvedModel, config: EntityRecognizerConfig) -> Result<Self> {
         check_batch_size(config.batch_size)?;
         let loaded = TokenClassifier::load_backend(model, config.device, config.backend)?;
-        let labels = LabelSet::new(loaded.config.labels.clone(), config.scheme)?;
+        let (token_labels, sentence_labels) =
+            split_labels(&loaded.config.labels).map_err(|message| Error::LabelMap {
+                model: model.name().to_string(),
+                message,
+            })?;
+        let labels = LabelSet::new(token_labels, config.scheme)?;
         let max_length = config
             .max_length
             .or(loaded.config.max_length(&model.spec))
@@ -154,6 +178,7 @@ impl EntityRecognizer {
         Ok(EntityRecognizer {
             runner: Runner::new(model, loaded, config.batch_size)?,
             labels,
+            sentence_labels,
             config,
             max_length,
             added_tokens,
@@ -180,9 +205,20 @@ impl EntityRecognizer {
         self
     }
 
-    /// The model's labels in classifier order.
+    /// The model's name in the registry.
+    pub fn name(&self) -> &str {
+        self.runner.name()
+    }
+
+    /// The model's token labels in classifier order.
     pub fn labels(&self) -> &[String] {
         self.labels.labels()
+    }
+
+    /// The labels of the model's sentence head ([`SENTENCE_LABEL_PREFIX`] removed), in
+    /// output order; empty when the model has none.
+    pub fn sentence_labels(&self) -> &[String] {
+        &self.sentence_labels
     }
 
     /// The label scheme in use (after [`LabelScheme::Auto`] was resolved).
@@ -284,10 +320,80 @@ impl EntityRecognizer {
         self.runner.logits(&encodings, |_| Ok(()))
     }
 
-    /// Label probabilities of each piece's tokens: `probs[p]` is `[tokens, labels]` flat.
-    fn probabilities(&self, pieces: &[Piece]) -> Result<Vec<Vec<f32>>> {
+    /// Label probabilities of each piece's tokens, `[tokens, token labels]` flat, and of
+    /// its sentence labels (empty without a sentence head): a softmax over the token labels
+    /// of each token, and over the sentence labels of the first token.
+    fn probabilities(&self, pieces: &[Piece]) -> Result<Vec<(Vec<f32>, Vec<f32>)>> {
         let encodings: Vec<&Encoding> = pieces.iter().map(|p| &p.encoding).collect();
-        self.runner.probabilities(&encodings, |_| Ok(()))
+        if self.sentence_labels.is_empty() {
+            let probs = self.runner.probabilities(&encodings, |_| Ok(()))?;
+            return Ok(probs.into_iter().map(|p| (p, Vec::new())).collect());
+        }
+        let logits = self.runner.logits(&encodings, |_| Ok(()))?;
+        let n_token = self.labels.len();
+        let n = n_token + self.sentence_labels.len();
+        Ok(logits
+            .into_iter()
+            .map(|rows| {
+                let mut sentence = rows.get(n_token..n).unwrap_or_default().to_vec();
+                softmax_rows(&mut sentence, n - n_token);
+                let mut tokens: Vec<f32> = rows
+                    .chunks_exact(n)
+                    .flat_map(|row| &row[..n_token])
+                    .copied()
+                    .collect();
+                softmax_rows(&mut tokens, n_token);
+                (tokens, sentence)
+            })
+            .collect())
+    }
+
+    /// [`recognize_batch`](EntityRecognition::recognize_batch), and the sentence head's
+    /// probabilities for each text (in [`sentence_labels`](Self::sentence_labels) order;
+    /// empty without a sentence head), from the same forward pass. A text too long for one
+    /// pass is read in pieces; its sentence probabilities are those of its first piece, the
+    /// beginning of the text, as a classifier that truncates would read it.
+    pub fn recognize_batch_with_sentence_scores(&self, texts: &[&str]) -> Result<Recognition> {
+        let pieces = self.pieces(texts)?;
+        let probs = self.probabilities(&pieces)?;
+        let mut per_text: Vec<Vec<RawEntity>> = vec![Vec::new(); texts.len()];
+        let mut sentence_scores: Vec<Option<Vec<f32>>> = vec![None; texts.len()];
+        let mut windows: Vec<(usize, usize, Vec<RawEntity>)> = Vec::new();
+        for (piece, (probs, sentence)) in pieces.iter().zip(probs) {
+            sentence_scores[piece.text].get_or_insert(sentence);
+            let text = &texts[piece.text][piece.range.clone()];
+            let mut found = self.piece_entities(piece, text, probs)?;
+            shift(&mut found, piece.range.start);
+            match piece.group {
+                None => per_text[piece.text].extend(found),
+                Some(g) => match windows.last_mut() {
+                    Some((group, _, all)) if *group == g => all.extend(found),
+                    _ => windows.push((g, piece.text, found)),
+                },
+            }
+        }
+        for (_, text, found) in windows {
+            per_text[text].extend(merge_overlapping(found));
+        }
+        let entities = texts
+            .iter()
+            .zip(per_text)
+            .map(|(text, mut found)| {
+                found.sort_by_key(|e| (e.span.start, e.span.end));
+                let chars = CharIndex::new(text);
+                found
+                    .into_iter()
+                    .map(|e| e.into_entity(text, &chars))
+                    .collect()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Recognition {
+            entities,
+            sentence_scores: sentence_scores
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect(),
+        })
     }
 
     /// Entities of one piece, with spans into the piece's text.
@@ -390,43 +496,54 @@ fn window_encoding(full: &Encoding, head: usize, tail: usize, range: Range<usize
 
 impl EntityRecognition for EntityRecognizer {
     fn recognize_batch(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>> {
-        let pieces = self.pieces(texts)?;
-        let probs = self.probabilities(&pieces)?;
-        let mut per_text: Vec<Vec<RawEntity>> = vec![Vec::new(); texts.len()];
-        let mut windows: Vec<(usize, usize, Vec<RawEntity>)> = Vec::new();
-        for (piece, probs) in pieces.iter().zip(probs) {
-            let text = &texts[piece.text][piece.range.clone()];
-            let mut found = self.piece_entities(piece, text, probs)?;
-            shift(&mut found, piece.range.start);
-            match piece.group {
-                None => per_text[piece.text].extend(found),
-                Some(g) => match windows.last_mut() {
-                    Some((group, _, all)) if *group == g => all.extend(found),
-                    _ => windows.push((g, piece.text, found)),
-                },
-            }
-        }
-        for (_, text, found) in windows {
-            per_text[text].extend(merge_overlapping(found));
-        }
-        texts
-            .iter()
-            .zip(per_text)
-            .map(|(text, mut found)| {
-                found.sort_by_key(|e| (e.span.start, e.span.end));
-                let chars = CharIndex::new(text);
-                found
-                    .into_iter()
-                    .map(|e| e.into_entity(text, &chars))
-                    .collect()
-            })
-            .collect()
+        Ok(self.recognize_batch_with_sentence_scores(texts)?.entities)
     }
+}
+
+/// A model's labels split into token labels and sentence labels (see
+/// [`SENTENCE_LABEL_PREFIX`]); an error says what is wrong with the label map.
+fn split_labels(labels: &[String]) -> std::result::Result<(Vec<String>, Vec<String>), String> {
+    let n_token = labels
+        .iter()
+        .take_while(|l| !l.starts_with(SENTENCE_LABEL_PREFIX))
+        .count();
+    let sentence = labels[n_token..]
+        .iter()
+        .map(|l| {
+            l.strip_prefix(SENTENCE_LABEL_PREFIX)
+                .map(str::to_string)
+                .ok_or_else(|| format!("token label `{l}` after the sentence labels"))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    if n_token == 0 {
+        return Err("no token labels, only sentence labels".into());
+    }
+    Ok((labels[..n_token].to_vec(), sentence))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentence_labels_follow_the_token_labels() {
+        let labels = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (token, sentence) = split_labels(&labels(&[
+            "O",
+            "B-PER",
+            "I-PER",
+            "SENT:NONE",
+            "SENT:ASSAULT",
+        ]))
+        .unwrap();
+        assert_eq!(token, labels(&["O", "B-PER", "I-PER"]));
+        assert_eq!(sentence, labels(&["NONE", "ASSAULT"]));
+        let (token, sentence) = split_labels(&labels(&["O", "B-PER"])).unwrap();
+        assert_eq!((token.len(), sentence.len()), (2, 0));
+        let err = split_labels(&labels(&["O", "SENT:NONE", "B-PER"])).unwrap_err();
+        assert!(err.contains("`B-PER` after the sentence labels"), "{err}");
+        assert!(split_labels(&labels(&["SENT:NONE"])).is_err());
+    }
 
     #[test]
     fn case_type_ids_mark_every_piece_of_capitalised_words() {

@@ -9,7 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lexicon::TypeInfo;
 use super::types::EventType;
+use crate::Result;
 
 /// Probabilities for one sentence: of no event, and of each type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +81,74 @@ impl Default for ClassifierPolicy {
     }
 }
 
+/// Where each label of a type classifier goes: `None` for NONE, else the type's index in
+/// [`EventType::ALL`] (labels in any order, any case; every type and NONE must be there).
+/// An error names what is wrong with the label map.
+// Pure, tested without libtorch; only the model-backed classifiers call them.
+#[cfg_attr(not(feature = "torch"), allow(dead_code))]
+pub(crate) fn label_slots(labels: &[String]) -> std::result::Result<Vec<Option<usize>>, String> {
+    let mut slots = Vec::with_capacity(labels.len());
+    for label in labels {
+        if label.eq_ignore_ascii_case("none") {
+            slots.push(None);
+            continue;
+        }
+        let t: EventType = label
+            .parse()
+            .map_err(|_| format!("label `{label}` is neither NONE nor a PLOVER type"))?;
+        slots.push(EventType::ALL.iter().position(|&x| x == t));
+    }
+    for t in EventType::ALL {
+        let i = EventType::ALL.iter().position(|&x| x == t);
+        if !slots.contains(&i) {
+            return Err(format!("no label for {t}"));
+        }
+    }
+    if !slots.contains(&None) {
+        return Err("no NONE label".into());
+    }
+    Ok(slots)
+}
+
+/// One sentence's probabilities, in label order, placed by [`label_slots`].
+#[cfg_attr(not(feature = "torch"), allow(dead_code))]
+pub(crate) fn type_scores(slots: &[Option<usize>], probs: &[f32]) -> TypeScores {
+    let mut scores = TypeScores {
+        none: 0.0,
+        types: [0.0; 16],
+    };
+    for (&slot, &x) in slots.iter().zip(probs) {
+        match slot {
+            None => scores.none = x,
+            Some(i) => scores.types[i] = x,
+        }
+    }
+    scores
+}
+
+/// [`EventTypeClassifier::score_batch`] of a classifier that scores whole sentences: each
+/// distinct sentence scored once, then each pair's type read from its scores.
+#[cfg_attr(not(feature = "torch"), allow(dead_code))]
+pub(crate) fn pair_scores(
+    pairs: &[(&str, &TypeInfo)],
+    scores: impl FnOnce(&[&str]) -> Result<Vec<TypeScores>>,
+) -> Result<Vec<f32>> {
+    let mut distinct: Vec<&str> = pairs.iter().map(|(s, _)| *s).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let scores = scores(&distinct)?;
+    Ok(pairs
+        .iter()
+        .map(|(s, info)| {
+            distinct
+                .binary_search(s)
+                .ok()
+                .and_then(|i| scores.get(i))
+                .map_or(0.0, |sc| sc.of(info.event_type))
+        })
+        .collect())
+}
+
 #[cfg(feature = "torch")]
 pub use model::SentenceTypeClassifier;
 
@@ -87,9 +157,8 @@ mod model {
     use tch::Device;
     use tokenizers::Encoding;
 
-    use super::TypeScores;
+    use super::{label_slots, pair_scores, type_scores, TypeScores};
     use crate::events::lexicon::TypeInfo;
-    use crate::events::types::EventType;
     use crate::events::EventTypeClassifier;
     use crate::models::{ModelRegistry, ResolvedModel};
     use crate::torch::model::SequenceClassifier;
@@ -155,92 +224,56 @@ mod model {
                 .map_err(|e| self.runner.tokenizer_error(e))?;
             let rows: Vec<&Encoding> = encodings.iter().collect();
             let probs = self.runner.probabilities(&rows, |_| Ok(()))?;
-            Ok(probs
-                .into_iter()
-                .map(|p| {
-                    let mut scores = TypeScores {
-                        none: 0.0,
-                        types: [0.0; 16],
-                    };
-                    for (&slot, x) in self.slots.iter().zip(p) {
-                        match slot {
-                            None => scores.none = x,
-                            Some(i) => scores.types[i] = x,
-                        }
-                    }
-                    scores
-                })
-                .collect())
+            Ok(probs.iter().map(|p| type_scores(&self.slots, p)).collect())
         }
-    }
-
-    /// Where each label goes; an error names what is wrong with the label map.
-    fn label_slots(labels: &[String]) -> std::result::Result<Vec<Option<usize>>, String> {
-        let mut slots = Vec::with_capacity(labels.len());
-        for label in labels {
-            if label.eq_ignore_ascii_case("none") {
-                slots.push(None);
-                continue;
-            }
-            let t: EventType = label
-                .parse()
-                .map_err(|_| format!("label `{label}` is neither NONE nor a PLOVER type"))?;
-            slots.push(EventType::ALL.iter().position(|&x| x == t));
-        }
-        for t in EventType::ALL {
-            let i = EventType::ALL.iter().position(|&x| x == t);
-            if !slots.contains(&i) {
-                return Err(format!("no label for {t}"));
-            }
-        }
-        if !slots.contains(&None) {
-            return Err("no NONE label".into());
-        }
-        Ok(slots)
     }
 
     impl EventTypeClassifier for SentenceTypeClassifier {
         fn score_batch(&self, pairs: &[(&str, &TypeInfo)]) -> Result<Vec<f32>> {
-            let mut distinct: Vec<&str> = pairs.iter().map(|(s, _)| *s).collect();
-            distinct.sort_unstable();
-            distinct.dedup();
-            let scores = self.type_scores(&distinct)?;
-            Ok(pairs
-                .iter()
-                .map(|(s, info)| {
-                    distinct
-                        .binary_search(s)
-                        .map_or(0.0, |i| scores[i].of(info.event_type))
-                })
-                .collect())
+            pair_scores(pairs, |sentences| self.type_scores(sentences))
         }
 
         fn sentence_scores(&self, sentences: &[&str]) -> Result<Option<Vec<TypeScores>>> {
             self.type_scores(sentences).map(Some)
         }
     }
+}
 
-    #[cfg(test)]
-    mod tests {
-        use super::label_slots;
+#[cfg(test)]
+mod tests {
+    use super::{label_slots, type_scores};
+    use crate::events::EventType;
 
-        #[test]
-        fn label_maps_must_name_none_and_every_type() {
-            let mut labels: Vec<String> = crate::events::EventType::ALL
-                .iter()
-                .map(|t| t.to_string())
-                .collect();
-            assert_eq!(label_slots(&labels).unwrap_err(), "no NONE label");
-            labels.insert(0, "NONE".into());
-            let slots = label_slots(&labels).unwrap();
-            assert_eq!(slots[0], None);
-            assert_eq!(slots[16], Some(15));
-            labels[16] = "PER".into();
-            assert!(label_slots(&labels).unwrap_err().contains("`PER`"));
-            labels.pop();
-            labels.push("assault".into());
-            labels.remove(1);
-            assert_eq!(label_slots(&labels).unwrap_err(), "no label for AGREE");
-        }
+    #[test]
+    fn label_maps_must_name_none_and_every_type() {
+        let mut labels: Vec<String> = EventType::ALL.iter().map(|t| t.to_string()).collect();
+        assert_eq!(label_slots(&labels).unwrap_err(), "no NONE label");
+        labels.insert(0, "NONE".into());
+        let slots = label_slots(&labels).unwrap();
+        assert_eq!(slots[0], None);
+        assert_eq!(slots[16], Some(15));
+        labels[16] = "PER".into();
+        assert!(label_slots(&labels).unwrap_err().contains("`PER`"));
+        labels.pop();
+        labels.push("assault".into());
+        labels.remove(1);
+        assert_eq!(label_slots(&labels).unwrap_err(), "no label for AGREE");
+    }
+
+    #[test]
+    fn scores_follow_the_label_order() {
+        // ASSAULT first, NONE last: the model's order, not EventType::ALL's.
+        let mut labels = vec!["assault".to_string()];
+        labels.extend(EventType::ALL[..15].iter().map(|t| t.to_string()));
+        labels.push("none".into());
+        let slots = label_slots(&labels).unwrap();
+        let mut probs = vec![0.0; 17];
+        probs[0] = 0.6;
+        probs[16] = 0.3;
+        probs[1] = 0.1; // AGREE
+        let s = type_scores(&slots, &probs);
+        assert_eq!(s.best(), Some((EventType::Assault, 0.6)));
+        assert_eq!(s.none, 0.3);
+        assert_eq!(s.of(EventType::Agree), 0.1);
     }
 }

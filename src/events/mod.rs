@@ -19,6 +19,8 @@ mod extract;
 mod geo;
 mod lexicon;
 mod roles;
+#[cfg(feature = "torch")]
+mod shared;
 mod tagger;
 mod time;
 mod types;
@@ -39,6 +41,8 @@ pub use lexicon::{
     ActorWords, ClauseWords, ModalityWords, PatternWords, RoleRules, TriggerLexicon, TypeInfo,
     VoiceWords, DEFAULT_ROLES, DEFAULT_TRIGGERS,
 };
+#[cfg(feature = "torch")]
+pub use shared::{SharedEncoder, SharedEntities, SharedTypes};
 pub use tagger::{RoleMerge, RoleSpan, RoleTagger, TaggedRole};
 pub use time::{Date, TimeExpr};
 pub use types::{
