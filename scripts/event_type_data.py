@@ -24,7 +24,10 @@ three weak sources, each used for what it is good at:
    as a hint), and `data/events-news-train.jsonl`, the 190 sentences of ConfliBERT's role
    set (our train split) found in no other source and 400 CoNLL-2003 train sentences drawn
    at random among those with a conflict word ("troops", "attack", "seized", ...), not
-   sports, and in no other source. None is in the evaluation sets. Each is used
+   sports, and in no other source; and `data/events-more-train.jsonl`, 650 sentences of
+   defence press releases (re3d), news article bodies (FNC-1) and US political news
+   (NewsMTSC train) drawn by scripts/coding_pool.py. None is in the evaluation sets. Each is
+   used
    --hand-repeat times (default 2, as the committed `events-default` was trained).
 
 Sentences of the hand-coded evaluation sets (`eval/events-real-*.jsonl`) are left out.
@@ -107,7 +110,8 @@ def main():
     ap.add_argument("--batch", default="target/release/examples/batch")
     ap.add_argument("--out", default="models/cache/event-type-data")
     ap.add_argument("--hand-coded", nargs="+",
-                    default=["data/events-real-train.jsonl", "data/events-news-train.jsonl"])
+                    default=["data/events-real-train.jsonl", "data/events-news-train.jsonl",
+                             "data/events-more-train.jsonl"])
     ap.add_argument("--hand-repeat", type=int, default=2)
     args = ap.parse_args()
     rng = random.Random(20261128)
