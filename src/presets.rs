@@ -80,10 +80,9 @@ pub const NER_MIN_SCORE: f32 = 0.5;
 /// models ([`Backend`]). The free functions of this module are `Preset::new(registry)` with
 /// rust-bert's forward; [`Backend::Int8Dynamic`] runs every default model with int8 weights
 /// on the CPU: faster (each model 1.3-1.6 times on one thread; `batch` end to end 1.0-1.5
-/// times in two rounds) and, on the project's hand-coded event sets, as accurate on types and
-/// 1-2 points less on actors (2-4 points less on both with the previous `events-default`,
-/// which is why it is not the default; BENCHMARKS.md, "`batch`, end to end", has both
-/// measured).
+/// times in two rounds) and, on the project's hand-coded event sets, 0-2 points less on
+/// types and 1.5-3 points less on actors with the current `events-default`, which is why it
+/// is not the default (BENCHMARKS.md, "`batch`, end to end", has both measured).
 ///
 /// ```no_run
 /// use reportage::presets::Preset;
@@ -122,10 +121,10 @@ impl<'r> Preset<'r> {
     /// model, [`ENTITIES_EVENTS_MODEL`], in one forward pass per sentence (see
     /// [`SharedEncoder`]), or with `ner-default` and `events-default`, each reading every
     /// sentence (`false`, the default). Shared, `batch` runs 1.5-1.7 times as fast; on the
-    /// hand-coded development sentences it scores the same as separate, on the held-out ones
-    /// 2 points less type F1 and 3 less source F1, and 0.8 points less entity F1 on
-    /// CoNLL-2003 dev (BENCHMARKS.md, models/README.md "entities-events-default"), which is
-    /// why it is not the default.
+    /// project's hand-coded event sentences it scores 2 points less type and source F1 than
+    /// separate on the development half and 5-6 points less on the held-out half, and 0.8
+    /// points less entity F1 on CoNLL-2003 dev (BENCHMARKS.md, models/README.md
+    /// "entities-events-default"), which is why it is not the default.
     ///
     /// ```no_run
     /// use reportage::presets::Preset;
