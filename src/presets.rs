@@ -121,9 +121,9 @@ impl<'r> Preset<'r> {
     /// model, [`ENTITIES_EVENTS_MODEL`], in one forward pass per sentence (see
     /// [`SharedEncoder`]), or with `ner-default` and `events-default`, each reading every
     /// sentence (`false`, the default). Shared, `batch` runs 1.5-1.7 times as fast; on the
-    /// project's hand-coded event sentences it scores 2 points less type and source F1 than
-    /// separate on the development half and 5-6 points less on the held-out half, and 0.8
-    /// points less entity F1 on CoNLL-2003 dev (BENCHMARKS.md, models/README.md
+    /// project's hand-coded event sentences it scores about 1 point less type and source F1
+    /// than separate on the development half and 3.5-5 points less on the held-out half, and
+    /// 0.8 points less entity F1 on CoNLL-2003 dev (BENCHMARKS.md, models/README.md
     /// "entities-events-default"), which is why it is not the default.
     ///
     /// ```no_run
