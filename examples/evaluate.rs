@@ -1705,12 +1705,13 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
             }
             if args.shared_encoder {
                 builder =
-                    common::with_shared_encoder(builder, args.classifier.as_deref(), args.backend)?
-                        .classifier_policy(args.policy);
-            } else if let Some(name) = args.classifier.as_deref().filter(|n| *n != "none") {
-                builder = common::with_type_classifier(builder, name, args.backend)?
-                    .classifier_policy(args.policy);
+                    common::with_shared_encoder(builder, args.classifier.is_none(), args.backend)?;
             }
+            if let Some(name) = args.classifier.as_deref().filter(|n| *n != "none") {
+                builder = common::with_type_classifier(builder, name, args.backend)?;
+            }
+            // No effect without a classifier.
+            builder = builder.classifier_policy(args.policy);
             Ok((builder.build(), info))
         })?);
     }

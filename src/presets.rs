@@ -62,9 +62,10 @@ pub const ENTITIES_EVENTS_MODEL: &str = "entities-events-default";
 /// What the type classifier does: veto lexicon events whose type it scores under 0.01, and
 /// add an event where no trigger fired when it scores a type 0.7 or more (its actors come
 /// from the role tagger; without any it is dropped). Chosen on the hand-coded development
-/// sentences (type F1 0.750 with the previous `events-default`, 0.738 with the current one,
-/// against 0.683 for the lexicon alone; the current model scores the same with floors up to
-/// 0.05). A low floor keeps events the classifier doubts but the lexicon has a trigger for,
+/// sentences (type F1 0.753 with the current `events-default`, 0.738 and 0.750 with two
+/// earlier ones, against 0.683 for the lexicon alone; the one before the current scored the
+/// same with floors up to 0.05). A low floor keeps events the classifier doubts but the
+/// lexicon has a trigger for,
 /// such as the Aleppo report's advances (models/README.md, "events-default").
 pub const CLASSIFIER_POLICY: ClassifierPolicy = ClassifierPolicy {
     min_score: 0.01,
@@ -81,7 +82,7 @@ pub const NER_MIN_SCORE: f32 = 0.5;
 /// rust-bert's forward; [`Backend::Int8Dynamic`] runs every default model with int8 weights
 /// on the CPU: faster (each model 1.3-1.6 times on one thread; `batch` end to end 1.0-1.5
 /// times in two rounds) and, on the project's hand-coded event sets, 0-2 points less on
-/// types and 1.5-3 points less on actors with the current `events-default`, which is why it
+/// types and 1.5-3.3 points less on actors with the current `events-default`, which is why it
 /// is not the default (BENCHMARKS.md, "`batch`, end to end", has both measured).
 ///
 /// ```no_run

@@ -213,43 +213,45 @@ fn with_entities_and_types(
     builder: EventExtractorBuilder,
     options: &ExtractorOptions,
 ) -> Result<EventExtractorBuilder> {
-    if options.shared_encoder {
-        return with_shared_encoder(builder, options.classifier.as_deref(), options.backend);
-    }
-    let builder = builder.entities_boxed(entity_recognizer_with(options.backend)?);
+    let builder = if options.shared_encoder {
+        with_shared_encoder(builder, options.classifier.is_none(), options.backend)?
+    } else {
+        builder.entities_boxed(entity_recognizer_with(options.backend)?)
+    };
     match options.classifier.as_deref() {
         Some("none") => Ok(builder),
         Some(name) => with_type_classifier(builder, name, options.backend),
+        None if options.shared_encoder => Ok(builder),
         None => with_default_type_classifier(builder, options.backend),
     }
 }
 
 /// `--encoder shared`: `reportage::presets::ENTITIES_EVENTS_MODEL` as the recommended
-/// recognizer's model and, unless `--classifier` says otherwise, as the type classifier.
+/// recognizer's model and, with `types`, as the type classifier (with the preset's policy).
 #[cfg(feature = "torch")]
 pub fn with_shared_encoder(
     builder: EventExtractorBuilder,
-    classifier: Option<&str>,
+    types: bool,
     backend: Backend,
 ) -> Result<EventExtractorBuilder> {
     let registry = reportage::ModelRegistry::load_default()?;
     let preset = reportage::presets::Preset::new(&registry).backend(backend);
     let encoder = preset.encoder()?;
     let builder = builder.entities(preset.recognizer_over(encoder.entities()));
-    match classifier {
-        Some("none") => Ok(builder),
-        Some(name) => with_type_classifier(builder, name, backend),
-        None => Ok(builder
+    Ok(if types {
+        builder
             .classifier(encoder.types())
-            .classifier_policy(reportage::presets::CLASSIFIER_POLICY)),
-    }
+            .classifier_policy(reportage::presets::CLASSIFIER_POLICY)
+    } else {
+        builder
+    })
 }
 
 /// Without libtorch there is no model to share.
 #[cfg(not(feature = "torch"))]
 pub fn with_shared_encoder(
     _builder: EventExtractorBuilder,
-    _classifier: Option<&str>,
+    _types: bool,
     _backend: Backend,
 ) -> Result<EventExtractorBuilder> {
     Err(reportage::Error::InvalidArgument(
