@@ -15,6 +15,14 @@ if [ ! -x "$PY" ]; then
 fi
 
 if ! "$PY" -W ignore -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
+  # The wheel and its CUDA libraries unpack to about 5 GB, and the build needs about 5 GB
+  # more; say so plainly rather than fail half-way with pip's "No space left on device".
+  FREE_KB=$(df -Pk "$VENV" | awk 'NR==2 {print $4}')
+  if [ "${FREE_KB:-0}" -lt $((6 * 1024 * 1024)) ]; then
+    echo "setup: torch==$TORCH_VERSION needs about 6 GB free in $(cd "$VENV" && pwd);" \
+      "only $((FREE_KB / 1024)) MB are. Free some disk and run again." >&2
+    exit 1
+  fi
   echo "setup: installing torch==$TORCH_VERSION into $VENV (about a minute, 5 GB)" >&2
   "$PY" -m pip install --quiet --disable-pip-version-check --no-cache-dir "torch==$TORCH_VERSION"
 fi
