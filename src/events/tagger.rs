@@ -183,18 +183,130 @@ fn actor_like(surface: &str, span: Span, entities: &[Entity], words: &ActorWords
     {
         return true;
     }
+    let capitalised_or_number = surface
+        .split_whitespace()
+        .any(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
+    capitalised_or_number || has_actor_noun(surface, words)
+}
+
+/// Whether `surface` holds one of the rules' actor nouns as whole words ("the rebels",
+/// "the prime minister").
+fn has_actor_noun(surface: &str, words: &ActorWords) -> bool {
     let tokens: Vec<String> = surface
         .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.'))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    let capitalised_or_number = surface
-        .split_whitespace()
-        .any(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
-    capitalised_or_number
-        || [&words.org, &words.person, &words.groups]
+    let padded = format!(" {} ", tokens.join(" "));
+    [&words.org, &words.person, &words.groups]
+        .iter()
+        .any(|list| {
+            list.iter()
+                .any(|noun| padded.contains(&format!(" {noun} ")))
+        })
+}
+
+/// Words a tagged span does not end with: the tagger sometimes runs a span on into the next
+/// phrase ("the convoy of the army's commanding officer near", "political parties and").
+const RUN_ON: &[&str] = &[
+    "and", "or", "near", "in", "at", "of", "on", "with", "to", "from", "by", "for", "as", "the",
+    "a", "an",
+];
+
+/// A tagged span made whole and tidy: widened to the entities it cuts through ("Haram
+/// terrorists" inside "Boko Haram terrorists"), then without trailing punctuation and run-on
+/// words. Offsets are the report's, like the entities'. The flag tells whether a conjunction
+/// was cut off the end: the span is then the head of a list whose last member the tagger
+/// marked apart ("The Afghan government, a number of political parties and" | "the Taliban").
+fn tidy(text: &str, mut span: Span, entities: &[Entity]) -> (Span, bool) {
+    for e in entities {
+        if e.span.start < span.end && span.start < e.span.end {
+            span = Span::new(span.start.min(e.span.start), span.end.max(e.span.end));
+        }
+    }
+    let mut listed = false;
+    while let Some(surface) = text.get(span.range()) {
+        let kept = surface.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c));
+        let kept = match kept.rfind(char::is_whitespace) {
+            Some(i) if RUN_ON.iter().any(|w| kept[i + 1..].eq_ignore_ascii_case(w)) => {
+                listed |= matches!(&kept[i + 1..], "and" | "or");
+                kept[..i].trim_end()
+            }
+            _ => kept,
+        };
+        if kept.is_empty() || kept.len() == surface.len() {
+            break;
+        }
+        span = Span::new(span.start, span.start + kept.len());
+    }
+    (span, listed)
+}
+
+/// A compound actor as its members: "Israel and Jordan", "The Afghan government, a number of
+/// political parties and the Taliban". The span is cut at a top-level " and " or " or " and,
+/// when there is one or the span is the head of a list (`listed`), at the list's commas;
+/// never inside an entity ("Immigration and Customs Enforcement"), and only when every member
+/// can name an actor by itself (it holds an entity or an actor noun), so "Saudi air and sea
+/// ports" stays whole. Commas alone do not cut: "Zabihullah Mujahid, the Taliban spokesman"
+/// is one actor.
+fn members(
+    text: &str,
+    span: Span,
+    listed: bool,
+    entities: &[Entity],
+    words: &ActorWords,
+) -> Vec<Span> {
+    let Some(surface) = text.get(span.range()) else {
+        return vec![span];
+    };
+    let in_entity = |at: usize| {
+        entities
             .iter()
-            .any(|list| list.iter().any(|noun| tokens.iter().any(|t| t == noun)))
+            .any(|e| e.span.start < span.start + at && span.start + at < e.span.end)
+    };
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut conjunction = listed;
+    for sep in [" and ", " or ", ", "] {
+        for (at, _) in surface.match_indices(sep) {
+            if !in_entity(at) {
+                conjunction |= sep != ", ";
+                cuts.push((at, at + sep.len()));
+            }
+        }
+    }
+    if !conjunction {
+        return vec![span];
+    }
+    cuts.sort_unstable();
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for (start, end) in cuts.into_iter().chain([(surface.len(), surface.len())]) {
+        if start >= from {
+            let part = &surface[from..start];
+            let part = part
+                .strip_prefix("and ")
+                .or_else(|| part.strip_prefix("or "))
+                .unwrap_or(part);
+            let offset = span.start + start - part.len();
+            let trimmed = part.trim();
+            if !trimmed.is_empty() {
+                let lead = part.len() - part.trim_start().len();
+                parts.push(Span::new(offset + lead, offset + lead + trimmed.len()));
+            }
+            from = end;
+        }
+    }
+    let stands_alone = |p: &Span| {
+        entities
+            .iter()
+            .any(|e| e.span.start >= p.start && e.span.end <= p.end)
+            || has_actor_noun(&text[p.range()], words)
+    };
+    if parts.len() >= 2 && parts.iter().all(stands_alone) {
+        parts
+    } else {
+        vec![span]
+    }
 }
 
 /// The end of a wire dateline at the start of a sentence ("HONG KONG - Police ...",
@@ -232,33 +344,44 @@ pub(crate) fn tagged_actors(
     let has_source = tagged.iter().any(|t| t.role == TaggedRole::Source);
     let (mut sources, mut targets) = (Vec::new(), Vec::new());
     for t in tagged {
-        let span = t.span.shift(sentence.start);
+        let (span, listed) = tidy(text, t.span.shift(sentence.start), entities);
         let Some(surface) = text.get(span.range()) else {
             continue;
         };
         if span.end <= dateline || !actor_like(surface, span, entities, words) {
             continue;
         }
-        let entity = entities
-            .iter()
-            .find(|e| e.span.start >= span.start && e.span.end <= span.end);
         let role = match t.role {
             TaggedRole::Source => Role::Source,
             TaggedRole::Target => Role::Target,
             TaggedRole::Reciprocal if !has_source && sources.is_empty() => Role::Source,
             TaggedRole::Reciprocal => Role::Target,
         };
-        let actor = Actor {
-            text: surface.to_string(),
-            span,
-            kind: entity.map(|e| e.kind.clone()),
-            named: entity.is_some(),
-            role,
-            refers_to: None,
-        };
-        match role {
-            Role::Source => sources.push(actor),
-            _ => targets.push(actor),
+        for span in members(text, span, listed, entities, words) {
+            // Two tagged pieces of one name ("Vladimir" and "Putin") become the same actor
+            // once widened: it is kept once, in the first role given.
+            if sources
+                .iter()
+                .chain(&targets)
+                .any(|a: &Actor| a.span == span)
+            {
+                continue;
+            }
+            let entity = entities
+                .iter()
+                .find(|e| e.span.start >= span.start && e.span.end <= span.end);
+            let actor = Actor {
+                text: text[span.range()].to_string(),
+                span,
+                kind: entity.map(|e| e.kind.clone()),
+                named: entity.is_some(),
+                role,
+                refers_to: None,
+            };
+            match role {
+                Role::Source => sources.push(actor),
+                _ => targets.push(actor),
+            }
         }
     }
     (sources, targets)
@@ -427,6 +550,110 @@ mod tests {
         assert_eq!(
             dateline_end("A long sentence with a dash far in - here"),
             None
+        );
+    }
+
+    /// Tagged spans of `text` (one sentence from offset 0) as actors, with `names` as the
+    /// recognizer's entities: the sources' and the targets' surfaces.
+    fn actors_of(
+        text: &str,
+        tagged: &[(&str, TaggedRole)],
+        names: &[&str],
+    ) -> (Vec<String>, Vec<String>) {
+        let tagged: Vec<RoleSpan> = tagged
+            .iter()
+            .map(|&(w, role)| {
+                let start = text.find(w).unwrap();
+                RoleSpan {
+                    span: Span::new(start, start + w.len()),
+                    role,
+                    score: 0.9,
+                }
+            })
+            .collect();
+        let ents: Vec<Entity> = names.iter().map(|n| entity(text, n, "ORG", 0.9)).collect();
+        let words = crate::events::RoleRules::default().actors;
+        let (s, t) = tagged_actors(text, Span::new(0, text.len()), &tagged, &ents, &words);
+        let surfaces = |v: Vec<Actor>| v.into_iter().map(|a| a.text).collect::<Vec<_>>();
+        (surfaces(s), surfaces(t))
+    }
+
+    #[test]
+    fn spans_are_widened_to_whole_names_and_lose_run_on_words() {
+        use TaggedRole::{Source, Target};
+        let text = "Suspected Boko Haram terrorists ambushed an army convoy near Bulabilin.";
+        let (sources, targets) = actors_of(
+            text,
+            &[
+                ("Haram terrorists", Source),
+                ("an army convoy near", Target),
+            ],
+            &["Boko Haram", "Bulabilin"],
+        );
+        assert_eq!(sources, ["Boko Haram terrorists"]);
+        assert_eq!(targets, ["an army convoy"]);
+
+        // Two pieces of one name, tagged in two roles, are one actor in the first role.
+        let text = "Vladimir Putin agreed to a ceasefire.";
+        let (sources, targets) = actors_of(
+            text,
+            &[("Vladimir", Target), ("Putin", Source)],
+            &["Vladimir Putin"],
+        );
+        assert_eq!(sources, Vec::<String>::new());
+        assert_eq!(targets, ["Vladimir Putin"]);
+    }
+
+    #[test]
+    fn compound_actors_become_lists_but_names_and_appositions_stay_whole() {
+        use TaggedRole::{Source, Target};
+        let text = "The Afghan government, a number of political parties and the Taliban \
+                    condemned Israel and Jordan.";
+        let (sources, targets) = actors_of(
+            text,
+            &[
+                (
+                    "The Afghan government, a number of political parties and",
+                    Source,
+                ),
+                ("the Taliban", Source),
+                ("Israel and Jordan", Target),
+            ],
+            &["Afghan", "Taliban", "Israel", "Jordan"],
+        );
+        assert_eq!(
+            sources,
+            [
+                "The Afghan government",
+                "a number of political parties",
+                "the Taliban"
+            ]
+        );
+        assert_eq!(targets, ["Israel", "Jordan"]);
+
+        let text = "Immigration and Customs Enforcement returned it to Zabihullah Mujahid, \
+                    the Taliban spokesman, and to Saudi air and sea ports.";
+        let (sources, targets) = actors_of(
+            text,
+            &[
+                ("Immigration and Customs Enforcement", Source),
+                ("Zabihullah Mujahid, the Taliban spokesman", Target),
+                ("Saudi air and sea ports", Target),
+            ],
+            &[
+                "Immigration and Customs Enforcement",
+                "Zabihullah Mujahid",
+                "Taliban",
+                "Saudi",
+            ],
+        );
+        assert_eq!(sources, ["Immigration and Customs Enforcement"]);
+        assert_eq!(
+            targets,
+            [
+                "Zabihullah Mujahid, the Taliban spokesman",
+                "Saudi air and sea ports"
+            ]
         );
     }
 
