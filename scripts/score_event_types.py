@@ -50,6 +50,8 @@ def main():
     torch.set_num_threads(args.threads)
     sets = {"silver dev": read(os.path.join(args.data, "dev.jsonl")),
             "hand-coded dev": hand_coded(args.hand_coded)}
+    # The silver split is empty once every quad-class sentence is coded by hand.
+    sets = {name: recs for name, recs in sets.items() if recs}
     tables = {}
     for path in args.models:
         model, with_case = load(path)

@@ -141,7 +141,8 @@ def main():
     dev = {"silver_dev": read(os.path.join(args.data, "dev.jsonl")),
            "hand_coded_dev": hand_coded(args.hand_coded)}
     train = training.limited(train, args.limit)
-    dev = {name: training.limited(recs, args.limit) for name, recs in dev.items()}
+    # The silver split is empty once every quad-class sentence is coded by hand.
+    dev = {name: training.limited(recs, args.limit) for name, recs in dev.items() if recs}
     ids_all, types_all = encode(tokenizer, [r["text"] for r in train], args.max_length,
                                 args.case_token_types)
     y = [LABELS.index(r["label"]) for r in train]

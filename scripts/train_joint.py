@@ -119,7 +119,8 @@ def main():
     typed = training.limited(typed, args.limit)
     type_dev = {"silver_dev": read(os.path.join(args.type_data, "dev.jsonl")),
                 "hand_coded_dev": types_mod.hand_coded(args.hand_coded)}
-    type_dev = {k: training.limited(v, args.limit) for k, v in type_dev.items()}
+    # The silver split is empty once every quad-class sentence is coded by hand.
+    type_dev = {k: training.limited(v, args.limit) for k, v in type_dev.items() if v}
     type_ids, type_types = types_mod.encode(tokenizer, [r["text"] for r in typed],
                                             args.max_length, True)
     y = [sentence_labels.index(r["label"]) for r in typed]
