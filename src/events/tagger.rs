@@ -10,10 +10,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::coref::is_resolvable;
-use super::lexicon::ActorWords;
+use super::lexicon::{phrase_at, ActorWords};
 use super::types::{Actor, Place, Role};
 use crate::entities::{Entity, EntityRecognition};
 use crate::error::{Error, Result};
+use crate::text::tokens::tokenize;
 use crate::text::Span;
 
 /// How errors name the tagger: it wraps a recognizer, whose own errors name the model.
@@ -190,20 +191,14 @@ fn actor_like(surface: &str, span: Span, entities: &[Entity], words: &ActorWords
 }
 
 /// Whether `surface` holds one of the rules' actor nouns as whole words ("the rebels",
-/// "the prime minister").
+/// "the prime minister"), matched as the rules match them.
 fn has_actor_noun(surface: &str, words: &ActorWords) -> bool {
-    let tokens: Vec<String> = surface
-        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let padded = format!(" {} ", tokens.join(" "));
-    [&words.org, &words.person, &words.groups]
-        .iter()
-        .any(|list| {
-            list.iter()
-                .any(|noun| padded.contains(&format!(" {noun} ")))
-        })
+    let toks = tokenize(surface, 0);
+    (0..toks.len()).any(|i| {
+        [&words.org, &words.person, &words.groups]
+            .iter()
+            .any(|list| phrase_at(list, &toks, i).is_some())
+    })
 }
 
 /// Words a tagged span does not end with: the tagger sometimes runs a span on into the next
@@ -227,10 +222,10 @@ fn tidy(text: &str, mut span: Span, entities: &[Entity]) -> (Span, bool) {
     let mut listed = false;
     while let Some(surface) = text.get(span.range()) {
         let kept = surface.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c));
-        let kept = match kept.rfind(char::is_whitespace) {
-            Some(i) if RUN_ON.iter().any(|w| kept[i + 1..].eq_ignore_ascii_case(w)) => {
-                listed |= matches!(&kept[i + 1..], "and" | "or");
-                kept[..i].trim_end()
+        let kept = match kept.rsplit_once(char::is_whitespace) {
+            Some((head, last)) if RUN_ON.iter().any(|w| last.eq_ignore_ascii_case(w)) => {
+                listed |= ["and", "or"].iter().any(|w| last.eq_ignore_ascii_case(w));
+                head.trim_end()
             }
             _ => kept,
         };
@@ -592,6 +587,11 @@ mod tests {
         );
         assert_eq!(sources, ["Boko Haram terrorists"]);
         assert_eq!(targets, ["an army convoy"]);
+
+        // A run-on word after a non-ASCII space (no byte slicing inside it).
+        let text = "Rebels attacked the army\u{a0}near Homs.";
+        let (_, targets) = actors_of(text, &[("the army\u{a0}near", Target)], &["Homs"]);
+        assert_eq!(targets, ["the army"]);
 
         // Two pieces of one name, tagged in two roles, are one actor in the first role.
         let text = "Vladimir Putin agreed to a ceasefire.";
