@@ -64,9 +64,8 @@ pub const ENTITIES_EVENTS_MODEL: &str = "entities-events-default";
 /// from the role tagger; without any it is dropped). Chosen on the hand-coded development
 /// sentences (type F1 0.744 with the current `events-default`, 0.753, 0.738 and 0.750 with
 /// earlier ones, against 0.683 for the lexicon alone; one of them scored the same with
-/// floors up to 0.05). A low floor keeps events the classifier doubts but the
-/// lexicon has a trigger for,
-/// such as the Aleppo report's advances (models/README.md, "events-default").
+/// floors up to 0.05). A low floor keeps events the classifier doubts but the lexicon has a
+/// trigger for, such as the Aleppo report's advances (models/README.md, "events-default").
 pub const CLASSIFIER_POLICY: ClassifierPolicy = ClassifierPolicy {
     min_score: 0.01,
     retype_above: None,
@@ -122,9 +121,9 @@ impl<'r> Preset<'r> {
     /// model, [`ENTITIES_EVENTS_MODEL`], in one forward pass per sentence (see
     /// [`SharedEncoder`]), or with `ner-default` and `events-default`, each reading every
     /// sentence (`false`, the default). Shared, `batch` runs 1.5-1.7 times as fast; on the
-    /// project's hand-coded event sentences it scores about 1 point less type and source F1
-    /// than separate on the development half and 3.5-5 points less on the held-out half, and
-    /// 0.8 points less entity F1 on CoNLL-2003 dev (BENCHMARKS.md, models/README.md
+    /// project's hand-coded event sentences it scores level with separate on the development
+    /// half and 3.5-5 points less type and source F1 on the held-out half, and 0.8 points
+    /// less entity F1 on CoNLL-2003 dev (BENCHMARKS.md, models/README.md
     /// "entities-events-default"), which is why it is not the default.
     ///
     /// ```no_run
