@@ -28,7 +28,7 @@ import random
 import sys
 
 import torch
-from transformers import BertConfig, BertForSequenceClassification
+from transformers import BertForSequenceClassification
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -118,14 +118,8 @@ def main():
     rng = random.Random(training.SEED)
 
     tokenizer = BertTokenizerFast.from_pretrained(args.base)
-    config = BertConfig.from_pretrained(
-        args.base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-        label2id={t: i for i, t in enumerate(LABELS)},
-        architectures=["BertForSequenceClassification"])
-    model = BertForSequenceClassification(config)
-    training.load_base(model, args.base)
-    if args.init:
-        training.load_init(model, args.init)
+    config, model = training.new_classifier(BertForSequenceClassification, LABELS, args.base,
+                                            args.init)
     if args.freeze_below:
         if not args.init:
             raise SystemExit("--freeze-below needs --init: the layers to share come from it")

@@ -35,7 +35,7 @@ import sys
 
 import torch
 import torch.nn.functional as F
-from transformers import BertConfig, BertForTokenClassification
+from transformers import BertForTokenClassification
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import training  # noqa: E402
@@ -91,13 +91,8 @@ def main():
     labels = token_labels + [SENTENCE_PREFIX + t for t in sentence_labels]
     n_token = len(token_labels)
     tokenizer = BertTokenizerFast.from_pretrained(args.base)
-    config = BertConfig.from_pretrained(
-        args.base, num_labels=len(labels), id2label=dict(enumerate(labels)),
-        label2id={t: i for i, t in enumerate(labels)},
-        architectures=["BertForTokenClassification"])
-    model = BertForTokenClassification(config)
-    training.load_base(model, args.base)
-    training.load_init(model, args.init)
+    config, model = training.new_classifier(BertForTokenClassification, labels, args.base,
+                                            args.init)
     # The entity rows of the head start as the entity model's; the sentence rows are new.
     tuned = training.load_file(os.path.join(args.init, "finetuned.fp16.safetensors"))
     with torch.no_grad():

@@ -26,7 +26,7 @@ import random
 import sys
 
 import torch
-from transformers import BertConfig, BertForTokenClassification
+from transformers import BertForTokenClassification
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -172,14 +172,8 @@ def main():
     LABELS = bio_labels(args.types.split(","))
 
     tokenizer = BertTokenizerFast.from_pretrained(args.base)
-    config = BertConfig.from_pretrained(
-        args.base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-        label2id={l: i for i, l in enumerate(LABELS)},
-        architectures=["BertForTokenClassification"])
-    model = BertForTokenClassification(config)
-    training.load_base(model, args.base)
-    if args.init:
-        training.load_init(model, args.init)
+    config, model = training.new_classifier(BertForTokenClassification, LABELS, args.base,
+                                            args.init)
     model.to(args.device)
 
     def read(name):

@@ -53,7 +53,7 @@ import sys
 import zipfile
 
 import torch
-from transformers import BertConfig, BertForSequenceClassification
+from transformers import BertForSequenceClassification
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -301,14 +301,8 @@ def main():
         model = BertForSequenceClassification.from_pretrained(args.out).to(args.device)
         report(evaluate(model, tokenizer, dev, labels, args))
         return
-    config = BertConfig.from_pretrained(
-        args.base, num_labels=len(labels), id2label=dict(enumerate(labels)),
-        label2id={l: i for i, l in enumerate(labels)},
-        architectures=["BertForSequenceClassification"])
-    model = BertForSequenceClassification(config)
-    training.load_base(model, args.base)
-    if args.init:
-        training.load_init(model, args.init)
+    config, model = training.new_classifier(BertForSequenceClassification, labels, args.base,
+                                            args.init)
     model.to(args.device)
 
     enc = tokenizer([a for a, _, _ in train], [b for _, b, _ in train],

@@ -23,6 +23,8 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
+from transformers import BertConfig
+
 try:
     from transformers import BertTokenizerFast
 except ImportError:  # transformers 5 (the lent GPU machines') has one, fast, BertTokenizer
@@ -65,6 +67,21 @@ def load_init(model, init_dir):
                and not m.startswith(("classifier.", "bert.pooler."))]
     if missing:
         raise SystemExit(f"{init_dir} lacks {missing}")
+
+
+def new_classifier(model_class, labels, base_dir, init_dir=None):
+    """A `model_class` (BertForTokenClassification or BertForSequenceClassification) with a
+    new head for `labels`, the base encoder's weights loaded, then those of our fine-tune
+    `init_dir` if one is given. Returns (config, model)."""
+    config = BertConfig.from_pretrained(
+        base_dir, num_labels=len(labels), id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+        architectures=[model_class.__name__])
+    model = model_class(config)
+    load_base(model, base_dir)
+    if init_dir:
+        load_init(model, init_dir)
+    return config, model
 
 
 def length_batches(lengths, batch_size, rng):
