@@ -1,6 +1,7 @@
 //! From per-token label probabilities to entities, the way Hugging Face `transformers`'
 //! `TokenClassificationPipeline` does it (strategies `none`, `simple`, `first`, `average`,
-//! `max`), plus proper BILOU/IOBES grouping.
+//! `max`), plus proper BILOU/IOBES grouping and `viterbi`: the most probable label sequence
+//! the scheme allows, so that a span is never opened by `I-` or cut by one doubtful word.
 //!
 //! Pure code: no libtorch, no tokenizer. The recognizer feeds it the probabilities of the
 //! non-special tokens of one piece of text with their byte spans and sub-word flags; any
@@ -32,6 +33,7 @@
 //! assert_eq!(found[0].label, "PER");
 //! ```
 
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{hf_group_label, hf_tag, parse_label, Tag};
@@ -56,6 +58,85 @@ pub enum AggregationStrategy {
     Average,
     /// A word takes the label of its most confident token.
     Max,
+    /// Words read as with `First` (each takes its first token's probabilities), then labelled
+    /// together: the most probable sequence of labels the scheme allows (no `I-PER` after `O`
+    /// or `B-ORG`; in BILOU no entity left open), found by Viterbi over log-probabilities.
+    /// Not a `transformers` strategy. Where `First` cuts a long span at one doubtful word
+    /// ("the comprehensive proposal submitted by ..." read `B-TARGET I-TARGET O I-TARGET`),
+    /// this keeps or drops it whole, whichever the model finds more probable.
+    ///
+    /// ```
+    /// use reportage::entities::aggregate::{aggregate, AggregationStrategy, LabelSet, TokenView};
+    /// use reportage::entities::LabelScheme;
+    /// use reportage::Span;
+    ///
+    /// let text = "the new proposal";
+    /// let labels = LabelSet::new(["O", "B-T", "I-T"], LabelScheme::Auto).unwrap();
+    /// let words = [Span::new(0, 3), Span::new(4, 7), Span::new(8, 16)];
+    /// let tokens = words.map(|span| TokenView { span, is_subword: false });
+    /// let probs = [
+    ///     0.1, 0.8, 0.1, //
+    ///     0.5, 0.1, 0.4, // "new": O by a little...
+    ///     0.1, 0.1, 0.8,
+    /// ];
+    /// let first = aggregate(text, &tokens, &probs, &labels, AggregationStrategy::First).unwrap();
+    /// assert_eq!(first.len(), 2); // "the" and "proposal", cut apart
+    /// let best = aggregate(text, &tokens, &probs, &labels, AggregationStrategy::Viterbi).unwrap();
+    /// assert_eq!(best.len(), 1); // ...but one span is the more probable reading
+    /// assert_eq!(&text[best[0].span.range()], "the new proposal");
+    /// ```
+    Viterbi,
+}
+
+impl AggregationStrategy {
+    /// Every strategy, in declaration order.
+    pub const ALL: [AggregationStrategy; 6] = [
+        AggregationStrategy::None,
+        AggregationStrategy::Simple,
+        AggregationStrategy::First,
+        AggregationStrategy::Average,
+        AggregationStrategy::Max,
+        AggregationStrategy::Viterbi,
+    ];
+
+    /// The name `FromStr` reads, `Display` writes and serde uses (`transformers`' names,
+    /// plus `viterbi`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AggregationStrategy::None => "none",
+            AggregationStrategy::Simple => "simple",
+            AggregationStrategy::First => "first",
+            AggregationStrategy::Average => "average",
+            AggregationStrategy::Max => "max",
+            AggregationStrategy::Viterbi => "viterbi",
+        }
+    }
+}
+
+impl std::fmt::Display for AggregationStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for AggregationStrategy {
+    type Err = Error;
+
+    /// ```
+    /// use reportage::entities::aggregate::AggregationStrategy;
+    /// assert_eq!("viterbi".parse::<AggregationStrategy>().unwrap(), AggregationStrategy::Viterbi);
+    /// assert!("mean".parse::<AggregationStrategy>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self> {
+        AggregationStrategy::ALL
+            .into_iter()
+            .find(|a| a.name() == s)
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "unknown aggregation strategy `{s}` (expected none, simple, first, average, max or viterbi)"
+                ))
+            })
+    }
 }
 
 /// A model's labels, parsed once, with the scheme used to group them.
@@ -273,6 +354,19 @@ pub fn aggregate(
                 }
             })
             .collect(),
+        AggregationStrategy::Viterbi => {
+            let words = words(tokens);
+            let best = viterbi(words.iter().map(|w| row(w.start)), labels);
+            words
+                .into_iter()
+                .zip(best)
+                .map(|(w, label)| Item {
+                    label,
+                    score: row(w.start)[label],
+                    span: Span::new(tokens[w.start].span.start, tokens[w.end - 1].span.end),
+                })
+                .collect()
+        }
         _ => words(tokens)
             .into_iter()
             .map(|w| word_item(w, tokens, &row, n, strategy))
@@ -348,6 +442,87 @@ fn word_item<'p>(
         _ => argmax(row(word.start)),
     };
     Item { label, score, span }
+}
+
+/// Whether `label` carries a scheme prefix (`B-PER`, `U-LOC`); plain labels (`PER`, IO
+/// tagging) constrain nothing.
+fn prefixed(label: &str) -> bool {
+    label != "O" && parse_label(label).1.len() + 2 == label.len()
+}
+
+/// Whether a word labelled `cur` may follow one labelled `prev` (`None`: `cur` is the first
+/// word) under `scheme`: a continuing label (`I-`, and `E-`/`L-` in BILOU) only inside an
+/// open entity of its own type; in BILOU, an open entity only continues.
+fn may_follow(prev: Option<&str>, cur: &str, scheme: LabelScheme) -> bool {
+    let (tag, kind) = parse_label(cur);
+    let continues = prefixed(cur) && matches!(tag, Tag::Inside | Tag::End);
+    let open = prev
+        .filter(|p| prefixed(p))
+        .map(parse_label)
+        .filter(|(t, _)| matches!(t, Tag::Begin | Tag::Inside));
+    match (scheme, open) {
+        (LabelScheme::Bilou, Some((_, open_kind))) => continues && kind == open_kind,
+        (_, Some((_, open_kind))) => !continues || kind == open_kind,
+        (_, None) => !continues,
+    }
+}
+
+/// The most probable label sequence `may_follow` allows, for one probability row per word.
+/// A row of zeros counts as very unlikely, not impossible, so some path always exists
+/// unless the scheme itself forbids every one (a label set of `I-` labels only): then each
+/// word takes its own best label.
+fn viterbi<'p>(rows: impl Iterator<Item = &'p [f32]>, labels: &LabelSet) -> Vec<usize> {
+    let names = labels.labels();
+    let n = names.len();
+    let log: Vec<Vec<f32>> = rows
+        .map(|r| r.iter().map(|&p| p.max(1e-30).ln()).collect())
+        .collect();
+    let Some(first) = log.first() else {
+        return Vec::new();
+    };
+    let allowed = Array2::from_shape_fn((n, n), |(i, j)| {
+        may_follow(Some(&names[i]), &names[j], labels.scheme())
+    });
+    // score[j]: the best log-probability of a path ending in label j; back[w][j]: its
+    // label at word w - 1.
+    let mut score: Vec<f32> = (0..n)
+        .map(|j| {
+            if may_follow(None, &names[j], labels.scheme()) {
+                first[j]
+            } else {
+                f32::NEG_INFINITY
+            }
+        })
+        .collect();
+    let mut back = Array2::<usize>::zeros((log.len(), n));
+    for (w, row) in log.iter().enumerate().skip(1) {
+        let previous = score.clone();
+        for j in 0..n {
+            let (best, from) = (0..n)
+                .filter(|&i| allowed[[i, j]])
+                .map(|i| (previous[i], i))
+                .fold((f32::NEG_INFINITY, 0), |a, b| if b.0 > a.0 { b } else { a });
+            score[j] = best + row[j];
+            back[[w, j]] = from;
+        }
+    }
+    if labels.scheme() == LabelScheme::Bilou {
+        // An entity left open at the end is not a BILOU reading.
+        for (j, s) in score.iter_mut().enumerate() {
+            if prefixed(&names[j]) && matches!(parse_label(&names[j]).0, Tag::Begin | Tag::Inside) {
+                *s = f32::NEG_INFINITY;
+            }
+        }
+    }
+    let (end, best) = argmax(&score);
+    if best == f32::NEG_INFINITY {
+        return log.iter().map(|r| argmax(r).0).collect();
+    }
+    let mut path = vec![end; log.len()];
+    for w in (1..log.len()).rev() {
+        path[w - 1] = back[[w, path[w]]];
+    }
+    path
 }
 
 fn mean(scores: &[f32]) -> f32 {
@@ -503,6 +678,153 @@ mod tests {
         // mean of B-PER = (0.1 + 0.9) / 2 = 0.5 > mean of B-LOC = (0.6 + 0.025) / 2
         assert_eq!(avg[0].label, "PER");
         assert!((avg[0].score - 0.5).abs() < 1e-6);
+    }
+
+    /// Words "a b c ..." one token each, labelled by `aggregate` with `strategy`.
+    fn decoded(
+        names: &[&str],
+        scheme: LabelScheme,
+        picks: &[(usize, f32)],
+        strategy: AggregationStrategy,
+    ) -> Vec<(String, Span)> {
+        let labels = LabelSet::new(names.iter().copied(), scheme).unwrap();
+        let text = "a b c d e f g h";
+        let tokens: Vec<_> = (0..picks.len())
+            .map(|i| tok(2 * i, 2 * i + 1, false))
+            .collect();
+        let probs = rows(names.len(), picks);
+        aggregate(text, &tokens, &probs, &labels, strategy)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.label, e.span))
+            .collect()
+    }
+
+    #[test]
+    fn viterbi_never_opens_a_span_with_i() {
+        // First reads B-PER O I-PER: two spans, the second opened by I-. The best valid
+        // reading of "b" (I-PER at 0.3 against O at 0.5, but then "c" may stay I-PER at 0.8)
+        // joins the three words.
+        let picks = [(1, 0.8), (0, 0.5), (2, 0.8)];
+        let mut probs = rows(5, &picks);
+        probs[5 + 2] = 0.3; // "b": O 0.5, I-PER 0.3
+        let labels = LabelSet::new(CONLL, LabelScheme::Bio).unwrap();
+        let text = "a b c";
+        let tokens: Vec<_> = (0..3).map(|i| tok(2 * i, 2 * i + 1, false)).collect();
+        let first = aggregate(text, &tokens, &probs, &labels, AggregationStrategy::First).unwrap();
+        assert_eq!(first.len(), 2, "{first:?}");
+        let best = aggregate(text, &tokens, &probs, &labels, AggregationStrategy::Viterbi).unwrap();
+        assert_eq!(best.len(), 1, "{best:?}");
+        assert_eq!(
+            (best[0].label.as_str(), best[0].span),
+            ("PER", Span::new(0, 5))
+        );
+        // Its score is the mean of the chosen labels' probabilities, as for First.
+        assert!((best[0].score - (0.8 + 0.3 + 0.8) / 3.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn viterbi_reads_a_lone_i_as_o_or_b_whichever_is_likelier() {
+        // "b" is I-LOC by far, but after an O it may only be O or B-LOC.
+        let labels = LabelSet::new(CONLL, LabelScheme::Bio).unwrap();
+        let text = "a b";
+        let tokens = [tok(0, 1, false), tok(2, 3, false)];
+        let entities = |o: f32, b_loc: f32, strategy| {
+            let probs = [0.9, 0.025, 0.025, 0.025, 0.025, o, 0.0, 0.0, b_loc, 0.9];
+            aggregate(text, &tokens, &probs, &labels, strategy).unwrap()
+        };
+        let first = entities(0.06, 0.04, AggregationStrategy::First);
+        assert_eq!(
+            first.len(),
+            1,
+            "First keeps the lone I- as an entity: {first:?}"
+        );
+        assert!(entities(0.06, 0.04, AggregationStrategy::Viterbi).is_empty());
+        let kept = entities(0.04, 0.06, AggregationStrategy::Viterbi);
+        assert_eq!(
+            (kept[0].label.as_str(), kept[0].span),
+            ("LOC", Span::new(2, 3))
+        );
+        assert!((kept[0].score - 0.06).abs() < 1e-6);
+    }
+
+    #[test]
+    fn viterbi_keeps_a_valid_reading_unchanged() {
+        let picks = [(1, 0.9), (2, 0.7), (0, 0.8), (3, 0.6), (4, 0.6)];
+        assert_eq!(
+            decoded(
+                &CONLL,
+                LabelScheme::Bio,
+                &picks,
+                AggregationStrategy::Viterbi
+            ),
+            decoded(&CONLL, LabelScheme::Bio, &picks, AggregationStrategy::First)
+        );
+    }
+
+    #[test]
+    fn viterbi_closes_bilou_entities() {
+        let labels =
+            LabelSet::new(["O", "B-LOC", "I-LOC", "L-LOC", "U-LOC"], LabelScheme::Auto).unwrap();
+        let text = "a b";
+        let tokens = [tok(0, 1, false), tok(2, 3, false)];
+        let entities = |probs: [f32; 10]| {
+            let found = aggregate(text, &tokens, &probs, &labels, AggregationStrategy::Viterbi);
+            let found = found.unwrap().into_iter().map(|e| (e.label, e.span));
+            found.collect::<Vec<_>>()
+        };
+        // B-LOC then O is not a BILOU reading; U-LOC then O is the best one that is.
+        let b_then_o = [0.1, 0.6, 0.0, 0.0, 0.3, 0.9, 0.0, 0.0, 0.05, 0.05];
+        assert_eq!(entities(b_then_o), [("LOC".to_string(), Span::new(0, 1))]);
+        // Nor may an entity be left open by the last word.
+        let ends_open = [0.9, 0.0, 0.0, 0.0, 0.1, 0.1, 0.6, 0.0, 0.0, 0.3];
+        assert_eq!(entities(ends_open), [("LOC".to_string(), Span::new(2, 3))]);
+    }
+
+    #[test]
+    fn viterbi_leaves_unprefixed_labels_free() {
+        // IO tagging: plain labels follow anything.
+        let names = ["O", "PER", "LOC"];
+        let picks = [(0, 0.9), (2, 0.9), (1, 0.9)];
+        let got = decoded(
+            &names,
+            LabelScheme::Bio,
+            &picks,
+            AggregationStrategy::Viterbi,
+        );
+        assert_eq!(
+            got,
+            decoded(&names, LabelScheme::Bio, &picks, AggregationStrategy::First)
+        );
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn viterbi_falls_back_to_each_words_best_when_no_reading_is_valid() {
+        // Only I- labels: every sequence opens with I-, which the scheme forbids.
+        let names = ["I-PER", "I-LOC"];
+        let got = decoded(
+            &names,
+            LabelScheme::Bio,
+            &[(0, 0.9), (1, 0.9)],
+            AggregationStrategy::Viterbi,
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    #[test]
+    fn strategy_names_round_trip_and_match_serde() {
+        for a in AggregationStrategy::ALL {
+            assert_eq!(a.to_string().parse::<AggregationStrategy>().unwrap(), a);
+            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{a}\""));
+        }
+    }
+
+    #[test]
+    fn viterbi_of_no_tokens_is_empty() {
+        let labels = LabelSet::new(CONLL, LabelScheme::Bio).unwrap();
+        let got = aggregate("", &[], &[], &labels, AggregationStrategy::Viterbi).unwrap();
+        assert!(got.is_empty());
     }
 
     #[test]
