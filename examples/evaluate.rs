@@ -32,7 +32,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use reportage::entities::GazetteerRecognizer;
+use reportage::entities::{AggregationStrategy, GazetteerRecognizer};
 use reportage::evaluation::classes::{semeval_f1avg, ClassReport, ConfusionMatrix};
 use reportage::evaluation::conll::{ConllCorpus, ConllOptions};
 use reportage::evaluation::data::{
@@ -78,6 +78,9 @@ what to run:
   --roles NAME|none       events: the role tagger (default: roles-default with the torch
                           feature, none without); none = the rules alone
   --role-merge POLICY     events: tagger-first (default) or fill-gaps (see RoleMerge)
+  --role-aggregation A    events: how the role tagger reads words (default: the preset's,
+                          viterbi; first, average, ...: AggregationStrategy)
+  --aggregation A         ner: how a --model reads words (default first; viterbi, ...)
   --classifier NAME|none  events: an event-types model combined with the lexicon (default
                           none); with --min-score X, --retype-above X, --add-above X
                           (see ClassifierPolicy)
@@ -243,6 +246,8 @@ struct Args {
     json: bool,
     roles: Option<String>,
     role_merge: RoleMerge,
+    role_aggregation: Option<AggregationStrategy>,
+    aggregation: AggregationStrategy,
     classifier: Option<String>,
     policy: ClassifierPolicy,
     backend: Backend,
@@ -290,6 +295,8 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
         classifier: None,
         policy: ClassifierPolicy::default(),
         backend: Backend::default(),
+        role_aggregation: None,
+        aggregation: AggregationStrategy::First,
         shared_encoder: false,
     };
     let mut rest = args[1..].iter();
@@ -383,6 +390,8 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
                     _ => a.policy.add_above = Some(x),
                 }
             }
+            "--role-aggregation" => a.role_aggregation = Some(value()?.parse()?),
+            "--aggregation" => a.aggregation = value()?.parse()?,
             "--role-merge" => {
                 only(&[Events])?;
                 a.role_merge = common::parse_role_merge(&value()?)?
@@ -1246,6 +1255,7 @@ fn load_ner_model(
         batch_size: args.batch_size,
         device: args.device.device()?,
         backend,
+        aggregation: args.aggregation,
         ..EntityRecognizerConfig::default()
     };
     let recognizer = EntityRecognizer::from_registry(&registry, name, config)?;
@@ -1700,7 +1710,8 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
                 .sentences(SentenceSplitter::new())
                 .entities_boxed(recognizer);
             // The role tagger runs on the CPU with its default batch size.
-            if let Some(tagger) = common::role_tagger(args.roles.as_deref(), args.backend)? {
+            let roles = args.roles.as_deref();
+            if let Some(tagger) = common::role_tagger(roles, args.backend, args.role_aggregation)? {
                 builder = builder.roles(tagger, args.role_merge);
             }
             if args.shared_encoder {

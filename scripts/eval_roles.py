@@ -15,7 +15,8 @@ A sentence where no trigger fires gives no event and so no roles: the extractor'
 includes the trigger lexicon's.
 
 Usage: python scripts/eval_roles.py --data models/cache/role-data/dev.jsonl \
-           --batch target/release/examples/batch [--runs none,roles-default:tagger-first,...]
+           --batch target/release/examples/batch \
+           [--runs none,roles-default:tagger-first,roles-default:tagger-first:first,...]
 """
 
 import argparse
@@ -91,10 +92,12 @@ def char_index(text):
     return out
 
 
-def run(batch, records, roles, merge):
+def run(batch, records, roles, merge, aggregation=None):
     docs = "".join(json.dumps({"id": str(i), "text": r["text"]}) + "\n"
                    for i, r in enumerate(records))
-    cmd = [batch, "--stance", "none", "--classifier", "none", "--roles", roles] + (["--role-merge", merge] if merge else [])
+    cmd = [batch, "--stance", "none", "--classifier", "none", "--roles", roles]
+    cmd += ["--role-merge", merge] if merge else []
+    cmd += ["--role-aggregation", aggregation] if aggregation else []
     out = subprocess.run(cmd, input=docs, capture_output=True, text=True,
                          env={**os.environ, "REPORTAGE_PROGRESS": "0"})
     if out.returncode != 0:
@@ -115,15 +118,17 @@ def main():
     ap.add_argument("--data", default="models/cache/role-data/dev.jsonl")
     ap.add_argument("--batch", default="target/release/examples/batch")
     ap.add_argument("--runs", default="none,roles-default:tagger-first,roles-default:fill-gaps",
-                    help="comma-separated ROLES[:MERGE] settings of the batch example")
+                    help="comma-separated ROLES[:MERGE[:AGGREGATION]] settings of the batch "
+                         "example (AGGREGATION: how the tagger reads words, e.g. first or "
+                         "viterbi; default the preset's)")
     ap.add_argument("--json", help="write the scores here")
     args = ap.parse_args()
     with open(args.data, encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
     results = {}
     for setting in args.runs.split(","):
-        roles, _, merge = setting.partition(":")
-        table = score(records, run(args.batch, records, roles, merge or None))
+        roles, merge, aggregation = (setting.split(":") + [None, None])[:3]
+        table = score(records, run(args.batch, records, roles, merge or None, aggregation))
         results[setting] = table
         cells = "  ".join(f"{role} exact {t['exact']['f1']:.3f} overlap {t['overlap']['f1']:.3f}"
                           for role, t in table.items())

@@ -53,6 +53,12 @@ pub const ROLES_MODEL: &str = "roles-default";
 /// How the role tagger's actors combine with the rules' (measured on the hand-coded real
 /// sentences and the gold reports: models/README.md, "roles-default").
 pub const ROLE_MERGE: RoleMerge = RoleMerge::TaggerFirst;
+/// How the role tagger reads its words: each word takes its first token's probabilities
+/// and the sentence the most probable label sequence BIO allows, so a long target is kept
+/// or dropped whole instead of cut where one word is doubtful. On the role set's dev split
+/// the tagger's span F1 is 0.766 this way against 0.731 with "first" (models/README.md,
+/// "roles-default").
+pub const ROLE_AGGREGATION: AggregationStrategy = AggregationStrategy::Viterbi;
 /// The registry name of the default event type classifier.
 pub const EVENTS_MODEL: &str = "events-default";
 /// The registry name of the model that tags entities and types events in one pass
@@ -98,6 +104,7 @@ pub struct Preset<'r> {
     registry: &'r ModelRegistry,
     backend: Backend,
     shared_encoder: bool,
+    role_aggregation: AggregationStrategy,
 }
 
 impl<'r> Preset<'r> {
@@ -107,6 +114,7 @@ impl<'r> Preset<'r> {
             registry,
             backend: Backend::RustBert,
             shared_encoder: false,
+            role_aggregation: ROLE_AGGREGATION,
         }
     }
 
@@ -141,6 +149,14 @@ impl<'r> Preset<'r> {
     /// ```
     pub fn shared_encoder(mut self, shared: bool) -> Self {
         self.shared_encoder = shared;
+        self
+    }
+
+    /// How the [`role_tagger`](Self::role_tagger) turns its token probabilities into spans
+    /// ([`ROLE_AGGREGATION`] unless set; [`AggregationStrategy::First`] reads words the way
+    /// the tagger was trained and scored before 2026-11-28).
+    pub fn role_aggregation(mut self, aggregation: AggregationStrategy) -> Self {
+        self.role_aggregation = aggregation;
         self
     }
 
@@ -196,7 +212,11 @@ impl<'r> Preset<'r> {
     /// See [`role_tagger_named`].
     pub fn role_tagger(&self, name: &str) -> Result<RoleTagger> {
         tune_malloc();
-        let model = EntityRecognizer::from_registry(self.registry, name, self.words())?;
+        let config = EntityRecognizerConfig {
+            aggregation: self.role_aggregation,
+            ..self.words()
+        };
+        let model = EntityRecognizer::from_registry(self.registry, name, config)?;
         Ok(RoleTagger::new(model))
     }
 
@@ -231,7 +251,7 @@ impl<'r> Preset<'r> {
     }
 
     /// Token classifiers read words with "first" aggregation, the way the default NER model
-    /// and role tagger were trained and scored.
+    /// was trained and scored (the role tagger then overrides it with its own).
     fn words(&self) -> EntityRecognizerConfig {
         EntityRecognizerConfig {
             aggregation: AggregationStrategy::First,
@@ -261,8 +281,8 @@ pub fn role_tagger(registry: &ModelRegistry) -> Result<RoleTagger> {
     role_tagger_named(registry, ROLES_MODEL)
 }
 
-/// A role tagger from any registry token classifier with role labels, with word-level
-/// "first" aggregation, the way `roles-default` was trained and scored.
+/// A role tagger from any registry token classifier with role labels, its words read as
+/// [`ROLE_AGGREGATION`] says.
 pub fn role_tagger_named(registry: &ModelRegistry, name: &str) -> Result<RoleTagger> {
     Preset::new(registry).role_tagger(name)
 }

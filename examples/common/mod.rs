@@ -8,6 +8,7 @@
 
 use std::io::Read;
 
+use reportage::entities::AggregationStrategy;
 #[cfg(not(feature = "torch"))]
 use reportage::entities::GazetteerRecognizer;
 use reportage::events::{EventExtractor, EventExtractorBuilder, RoleMerge, RoleTagger};
@@ -147,6 +148,9 @@ pub struct ExtractorOptions {
     /// (`roles-default` with the torch feature, the rules alone without).
     pub roles: Option<String>,
     pub role_merge: RoleMerge,
+    /// How the role tagger reads words (`--role-aggregation`); `None`: the preset's
+    /// (`reportage::presets::ROLE_AGGREGATION`).
+    pub role_aggregation: Option<AggregationStrategy>,
     /// A registry stance model, `none` for no stance, or `None` for the default.
     pub stance: Option<String>,
     /// A registry event type classifier, `none` for the lexicon alone, or `None` for the
@@ -163,6 +167,7 @@ pub struct ExtractorOptions {
 impl ExtractorOptions {
     /// Options help text, for the examples' usage lines.
     pub const USAGE: &'static str = "--roles NAME|none, --role-merge tagger-first|fill-gaps, \
+         --role-aggregation viterbi|first|..., \
          --classifier NAME|none, --stance NAME|none, --backend rust-bert|fp32|int8, \
          --encoder separate|shared";
 
@@ -171,6 +176,7 @@ impl ExtractorOptions {
         match flag {
             "--roles" => self.roles = Some(value.to_string()),
             "--role-merge" => self.role_merge = parse_role_merge(value)?,
+            "--role-aggregation" => self.role_aggregation = Some(value.parse()?),
             "--stance" => self.stance = Some(value.to_string()),
             "--classifier" => self.classifier = Some(value.to_string()),
             "--backend" => self.backend = value.parse()?,
@@ -196,7 +202,8 @@ pub fn parse_encoder(value: &str) -> Result<bool> {
 pub fn extractor_with(options: &ExtractorOptions) -> Result<EventExtractor> {
     let builder = EventExtractor::builder().sentences(SentenceSplitter::new());
     let mut builder = with_entities_and_types(builder, options)?;
-    if let Some(tagger) = role_tagger(options.roles.as_deref(), options.backend)? {
+    let roles = options.roles.as_deref();
+    if let Some(tagger) = role_tagger(roles, options.backend, options.role_aggregation)? {
         builder = builder.roles(tagger, options.role_merge);
     }
     let stance = match options.stance.as_deref() {
@@ -260,11 +267,18 @@ pub fn with_shared_encoder(
 }
 
 /// The role tagger `roles` names (see [`ExtractorOptions::roles`]), run by `backend`'s
-/// forward pass.
+/// forward pass, its words read as `aggregation` says (`None`: the preset's way).
 #[cfg(feature = "torch")]
-pub fn role_tagger(roles: Option<&str>, backend: Backend) -> Result<Option<RoleTagger>> {
+pub fn role_tagger(
+    roles: Option<&str>,
+    backend: Backend,
+    aggregation: Option<AggregationStrategy>,
+) -> Result<Option<RoleTagger>> {
     let registry = reportage::ModelRegistry::load_default()?;
-    let preset = reportage::presets::Preset::new(&registry).backend(backend);
+    let mut preset = reportage::presets::Preset::new(&registry).backend(backend);
+    if let Some(aggregation) = aggregation {
+        preset = preset.role_aggregation(aggregation);
+    }
     match roles {
         Some("none") => Ok(None),
         None => preset
@@ -276,7 +290,11 @@ pub fn role_tagger(roles: Option<&str>, backend: Backend) -> Result<Option<RoleT
 
 /// Without libtorch: the rules alone.
 #[cfg(not(feature = "torch"))]
-pub fn role_tagger(roles: Option<&str>, _backend: Backend) -> Result<Option<RoleTagger>> {
+pub fn role_tagger(
+    roles: Option<&str>,
+    _backend: Backend,
+    _aggregation: Option<AggregationStrategy>,
+) -> Result<Option<RoleTagger>> {
     match roles {
         None | Some("none") => Ok(None),
         Some(name) => Err(reportage::Error::InvalidArgument(format!(
