@@ -114,8 +114,8 @@ def main():
     ap.add_argument("--freeze-below", type=int, default=0, metavar="K",
                     help="keep the embeddings and the first K layers as --init has them")
     args = ap.parse_args()
-    training.seed_everything(args.threads, args.device)
-    rng = random.Random(training.SEED)
+    training.seed_everything(args.threads, args.device, args.seed)
+    rng = random.Random(args.seed)
 
     tokenizer = BertTokenizerFast.from_pretrained(args.base)
     config, model = training.new_classifier(BertForSequenceClassification, LABELS, args.base,

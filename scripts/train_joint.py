@@ -83,8 +83,8 @@ def main():
     ap.add_argument("--type-weight", type=float, default=1.0,
                     help="weight of the sentence loss against the entity loss")
     args = ap.parse_args()
-    training.seed_everything(args.threads, args.device)
-    rng = random.Random(training.SEED)
+    training.seed_everything(args.threads, args.device, args.seed)
+    rng = random.Random(args.seed)
 
     token_labels = ner_mod.LABELS
     sentence_labels = types_mod.LABELS

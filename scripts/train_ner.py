@@ -166,7 +166,7 @@ def main():
                          "uses SOURCE,TARGET,RECIPROCAL)")
     ap.add_argument("--init", help="start from this fine-tune (every tensor but the head)")
     args = ap.parse_args()
-    training.seed_everything(args.threads, args.device)
+    training.seed_everything(args.threads, args.device, args.seed)
     # The label list is module state read by encode/decode_words; set it once, before use.
     global LABELS
     LABELS = bio_labels(args.types.split(","))
@@ -183,7 +183,7 @@ def main():
     train = training.limited(read("train.jsonl"), args.limit)
     dev = training.limited(read("dev.jsonl"), args.limit)
     items = [encode(tokenizer, r, args.max_length, args.case_token_types) for r in train]
-    rng = random.Random(training.SEED)
+    rng = random.Random(args.seed)
     trainer = training.Trainer(model, args,
                                training.steps_per_epoch(len(items), args.batch_size))
     if args.resume:

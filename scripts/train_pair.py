@@ -282,8 +282,8 @@ def main():
     ap.add_argument("--pstance-max", type=int, default=6000,
                     help="stance: P-Stance train pairs sampled into the mix")
     args = ap.parse_args()
-    training.seed_everything(args.threads, args.device)
-    rng = random.Random(training.SEED)
+    training.seed_everything(args.threads, args.device, args.seed)
+    rng = random.Random(args.seed)
     labels = NLI_LABELS if args.task == "nli" else STANCE_LABELS
     if args.task == "nli":
         train, dev = nli_data(args.data, rng)

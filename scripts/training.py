@@ -34,10 +34,10 @@ SEED = 20261128
 WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight"
 
 
-def seed_everything(threads, device):
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
+def seed_everything(threads, device, seed=SEED):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
     torch.set_num_threads(threads)
     if device == "cpu":
         torch.use_deterministic_algorithms(True)
@@ -199,6 +199,9 @@ def add_common_args(ap):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help="seeds the head's initial weights, dropout and batch order; the "
+                         "committed models use the default")
     ap.add_argument("--scores", help="write the dev scores here as JSON")
     ap.add_argument("--limit", type=int,
                     help="smoke run: only the first N training and dev examples of each set")
