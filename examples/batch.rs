@@ -8,7 +8,9 @@
 //!
 //! Options: `--roles NAME|none` picks the event role tagger (default `roles-default` with
 //! the torch feature; `none` leaves roles to the rules), `--role-merge tagger-first|fill-gaps`
-//! how its actors combine with the rules' (see `reportage::events::RoleMerge`), and
+//! how its actors combine with the rules' (see `reportage::events::RoleMerge`),
+//! `--aggregation viterbi|first|...` how the token classifiers read words (default the
+//! preset's, `viterbi`; `first` gives the scores recorded before 2026-11-28), and
 //! `--classifier NAME|none` the event type classifier (default `events-default`; `none`
 //! for the trigger lexicon alone), `--stance NAME|none` the stance model (default
 //! `stance-default`; `none` for events without stance, faster), `--backend

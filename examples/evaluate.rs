@@ -78,9 +78,10 @@ what to run:
   --roles NAME|none       events: the role tagger (default: roles-default with the torch
                           feature, none without); none = the rules alone
   --role-merge POLICY     events: tagger-first (default) or fill-gaps (see RoleMerge)
-  --role-aggregation A    events: how the role tagger reads words (default: the preset's,
-                          viterbi; first, average, ...: AggregationStrategy)
-  --aggregation A         ner: how a --model reads words (default first; viterbi, ...)
+  --aggregation A         how token classifiers read words (AggregationStrategy: first,
+                          viterbi, average, ...): ner --model NAME: that model (default
+                          first); the recommended recognizer and events: every model of
+                          the preset (default: the preset's, viterbi)
   --classifier NAME|none  events: an event-types model combined with the lexicon (default
                           none); with --min-score X, --retype-above X, --add-above X
                           (see ClassifierPolicy)
@@ -246,8 +247,7 @@ struct Args {
     json: bool,
     roles: Option<String>,
     role_merge: RoleMerge,
-    role_aggregation: Option<AggregationStrategy>,
-    aggregation: AggregationStrategy,
+    aggregation: Option<AggregationStrategy>,
     classifier: Option<String>,
     policy: ClassifierPolicy,
     backend: Backend,
@@ -295,8 +295,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
         classifier: None,
         policy: ClassifierPolicy::default(),
         backend: Backend::default(),
-        role_aggregation: None,
-        aggregation: AggregationStrategy::First,
+        aggregation: None,
         shared_encoder: false,
     };
     let mut rest = args[1..].iter();
@@ -390,8 +389,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
                     _ => a.policy.add_above = Some(x),
                 }
             }
-            "--role-aggregation" => a.role_aggregation = Some(value()?.parse()?),
-            "--aggregation" => a.aggregation = value()?.parse()?,
+            "--aggregation" => a.aggregation = Some(value()?.parse()?),
             "--role-merge" => {
                 only(&[Events])?;
                 a.role_merge = common::parse_role_merge(&value()?)?
@@ -1230,7 +1228,10 @@ fn load_recognizer(
     args: &Args,
 ) -> Result<(Box<dyn EntityRecognition>, Option<ModelInfo>)> {
     match subject {
-        Subject::Recommended => Ok((common::entity_recognizer_with(args.backend)?, None)),
+        Subject::Recommended => Ok((
+            common::entity_recognizer_with(args.backend, args.aggregation)?,
+            None,
+        )),
         Subject::Gazetteer => Ok((Box::new(GazetteerRecognizer::default()), None)),
         Subject::Model(name) => load_ner_model(name, args),
     }
@@ -1255,7 +1256,8 @@ fn load_ner_model(
         batch_size: args.batch_size,
         device: args.device.device()?,
         backend,
-        aggregation: args.aggregation,
+        // A model named alone reads words the way it was trained and scored unless told.
+        aggregation: args.aggregation.unwrap_or(AggregationStrategy::First),
         ..EntityRecognizerConfig::default()
     };
     let recognizer = EntityRecognizer::from_registry(&registry, name, config)?;
@@ -1711,12 +1713,16 @@ fn events(args: &Args, out: &mut dyn Write) -> Result<()> {
                 .entities_boxed(recognizer);
             // The role tagger runs on the CPU with its default batch size.
             let roles = args.roles.as_deref();
-            if let Some(tagger) = common::role_tagger(roles, args.backend, args.role_aggregation)? {
+            if let Some(tagger) = common::role_tagger(roles, args.backend, args.aggregation)? {
                 builder = builder.roles(tagger, args.role_merge);
             }
             if args.shared_encoder {
-                builder =
-                    common::with_shared_encoder(builder, args.classifier.is_none(), args.backend)?;
+                builder = common::with_shared_encoder(
+                    builder,
+                    args.classifier.is_none(),
+                    args.backend,
+                    args.aggregation,
+                )?;
             }
             if let Some(name) = args.classifier.as_deref().filter(|n| *n != "none") {
                 builder = common::with_type_classifier(builder, name, args.backend)?;

@@ -97,7 +97,7 @@ def run(batch, records, roles, merge, aggregation=None):
                    for i, r in enumerate(records))
     cmd = [batch, "--stance", "none", "--classifier", "none", "--roles", roles]
     cmd += ["--role-merge", merge] if merge else []
-    cmd += ["--role-aggregation", aggregation] if aggregation else []
+    cmd += ["--aggregation", aggregation] if aggregation else []
     out = subprocess.run(cmd, input=docs, capture_output=True, text=True,
                          env={**os.environ, "REPORTAGE_PROGRESS": "0"})
     if out.returncode != 0:
@@ -119,7 +119,7 @@ def main():
     ap.add_argument("--batch", default="target/release/examples/batch")
     ap.add_argument("--runs", default="none,roles-default:tagger-first,roles-default:fill-gaps",
                     help="comma-separated ROLES[:MERGE[:AGGREGATION]] settings of the batch "
-                         "example (AGGREGATION: how the tagger reads words, e.g. first or "
+                         "example (AGGREGATION: how the models read words, e.g. first or "
                          "viterbi; default the preset's)")
     ap.add_argument("--json", help="write the scores here")
     args = ap.parse_args()

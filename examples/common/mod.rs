@@ -59,25 +59,45 @@ pub fn entity_recognizer() -> Result<Box<dyn EntityRecognition>> {
 /// model first, then the gazetteer (models/README.md says how it was chosen).
 #[cfg(feature = "torch")]
 pub fn entity_recognizer() -> Result<Box<dyn EntityRecognition>> {
-    entity_recognizer_with(Backend::default())
+    entity_recognizer_with(Backend::default(), None)
 }
 
-/// [`entity_recognizer`] run by `backend`'s forward pass.
+/// The preset over `registry` with `backend`'s forward pass, its token classifiers reading
+/// words as `aggregation` says (`None`: the preset's `AGGREGATION`).
 #[cfg(feature = "torch")]
-pub fn entity_recognizer_with(backend: Backend) -> Result<Box<dyn EntityRecognition>> {
+fn preset(
+    registry: &reportage::ModelRegistry,
+    backend: Backend,
+    aggregation: Option<AggregationStrategy>,
+) -> reportage::presets::Preset<'_> {
+    let preset = reportage::presets::Preset::new(registry).backend(backend);
+    match aggregation {
+        Some(aggregation) => preset.aggregation(aggregation),
+        None => preset,
+    }
+}
+
+/// [`entity_recognizer`] run by `backend`'s forward pass, reading words as `aggregation`
+/// says (`None`: the preset's way).
+#[cfg(feature = "torch")]
+pub fn entity_recognizer_with(
+    backend: Backend,
+    aggregation: Option<AggregationStrategy>,
+) -> Result<Box<dyn EntityRecognition>> {
     // Every example builds its recognizer first, before any thread starts: the moment
     // `tune_malloc` (called by the preset) asks for.
     let registry = reportage::ModelRegistry::load_default()?;
     Ok(Box::new(
-        reportage::presets::Preset::new(&registry)
-            .backend(backend)
-            .recognizer()?,
+        preset(&registry, backend, aggregation).recognizer()?,
     ))
 }
 
 /// Without libtorch there is one recognizer, whatever the backend.
 #[cfg(not(feature = "torch"))]
-pub fn entity_recognizer_with(_backend: Backend) -> Result<Box<dyn EntityRecognition>> {
+pub fn entity_recognizer_with(
+    _backend: Backend,
+    _aggregation: Option<AggregationStrategy>,
+) -> Result<Box<dyn EntityRecognition>> {
     entity_recognizer()
 }
 
@@ -148,9 +168,9 @@ pub struct ExtractorOptions {
     /// (`roles-default` with the torch feature, the rules alone without).
     pub roles: Option<String>,
     pub role_merge: RoleMerge,
-    /// How the role tagger reads words (`--role-aggregation`); `None`: the preset's
-    /// (`reportage::presets::ROLE_AGGREGATION`).
-    pub role_aggregation: Option<AggregationStrategy>,
+    /// How the token classifiers read words (`--aggregation`); `None`: the preset's
+    /// (`reportage::presets::AGGREGATION`).
+    pub aggregation: Option<AggregationStrategy>,
     /// A registry stance model, `none` for no stance, or `None` for the default.
     pub stance: Option<String>,
     /// A registry event type classifier, `none` for the lexicon alone, or `None` for the
@@ -167,7 +187,7 @@ pub struct ExtractorOptions {
 impl ExtractorOptions {
     /// Options help text, for the examples' usage lines.
     pub const USAGE: &'static str = "--roles NAME|none, --role-merge tagger-first|fill-gaps, \
-         --role-aggregation viterbi|first|..., \
+         --aggregation viterbi|first|..., \
          --classifier NAME|none, --stance NAME|none, --backend rust-bert|fp32|int8, \
          --encoder separate|shared";
 
@@ -176,7 +196,7 @@ impl ExtractorOptions {
         match flag {
             "--roles" => self.roles = Some(value.to_string()),
             "--role-merge" => self.role_merge = parse_role_merge(value)?,
-            "--role-aggregation" => self.role_aggregation = Some(value.parse()?),
+            "--aggregation" => self.aggregation = Some(value.parse()?),
             "--stance" => self.stance = Some(value.to_string()),
             "--classifier" => self.classifier = Some(value.to_string()),
             "--backend" => self.backend = value.parse()?,
@@ -203,7 +223,7 @@ pub fn extractor_with(options: &ExtractorOptions) -> Result<EventExtractor> {
     let builder = EventExtractor::builder().sentences(SentenceSplitter::new());
     let mut builder = with_entities_and_types(builder, options)?;
     let roles = options.roles.as_deref();
-    if let Some(tagger) = role_tagger(roles, options.backend, options.role_aggregation)? {
+    if let Some(tagger) = role_tagger(roles, options.backend, options.aggregation)? {
         builder = builder.roles(tagger, options.role_merge);
     }
     let stance = match options.stance.as_deref() {
@@ -221,9 +241,13 @@ fn with_entities_and_types(
     options: &ExtractorOptions,
 ) -> Result<EventExtractorBuilder> {
     let builder = if options.shared_encoder {
-        with_shared_encoder(builder, options.classifier.is_none(), options.backend)?
+        let types = options.classifier.is_none();
+        with_shared_encoder(builder, types, options.backend, options.aggregation)?
     } else {
-        builder.entities_boxed(entity_recognizer_with(options.backend)?)
+        builder.entities_boxed(entity_recognizer_with(
+            options.backend,
+            options.aggregation,
+        )?)
     };
     match options.classifier.as_deref() {
         Some("none") => Ok(builder),
@@ -240,9 +264,10 @@ pub fn with_shared_encoder(
     builder: EventExtractorBuilder,
     types: bool,
     backend: Backend,
+    aggregation: Option<AggregationStrategy>,
 ) -> Result<EventExtractorBuilder> {
     let registry = reportage::ModelRegistry::load_default()?;
-    let preset = reportage::presets::Preset::new(&registry).backend(backend);
+    let preset = preset(&registry, backend, aggregation);
     let encoder = preset.encoder()?;
     let builder = builder.entities(preset.recognizer_over(encoder.entities()));
     Ok(if types {
@@ -260,6 +285,7 @@ pub fn with_shared_encoder(
     _builder: EventExtractorBuilder,
     _types: bool,
     _backend: Backend,
+    _aggregation: Option<AggregationStrategy>,
 ) -> Result<EventExtractorBuilder> {
     Err(reportage::Error::InvalidArgument(
         "--encoder shared needs the `torch` feature".into(),
@@ -275,10 +301,7 @@ pub fn role_tagger(
     aggregation: Option<AggregationStrategy>,
 ) -> Result<Option<RoleTagger>> {
     let registry = reportage::ModelRegistry::load_default()?;
-    let mut preset = reportage::presets::Preset::new(&registry).backend(backend);
-    if let Some(aggregation) = aggregation {
-        preset = preset.role_aggregation(aggregation);
-    }
+    let preset = preset(&registry, backend, aggregation);
     match roles {
         Some("none") => Ok(None),
         None => preset

@@ -109,7 +109,7 @@ pub struct RoleTagger {
 impl RoleTagger {
     /// A tagger over `model`, keeping every span it marks. For `roles-default`, let
     /// `presets::role_tagger` build it: that model's words are best read with
-    /// `AggregationStrategy::Viterbi` (`presets::ROLE_AGGREGATION`), which keeps its long
+    /// `AggregationStrategy::Viterbi` (`presets::AGGREGATION`), which keeps its long
     /// targets whole.
     pub fn new(model: impl EntityRecognition + 'static) -> Self {
         RoleTagger {
