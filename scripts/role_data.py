@@ -62,6 +62,21 @@ def to_record(tokens, tags):
     return {"text": " ".join(text), "spans": spans, "source": "confli-cameo-ner"}
 
 
+def write_conll(path, records):
+    """The records as CoNLL (word, BIO tag per line; a blank line between sentences), for
+    `examples/evaluate ner --conll`: the crate's tagger scored on the trainer's words."""
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            pos = 0
+            for word in r["text"].split(" "):
+                start, end = pos, pos + len(word)
+                pos = end + 1
+                tag = next((("B-" if start == s else "I-") + t
+                            for s, e, t in r["spans"] if start >= s and end <= e), "O")
+                f.write(f"{word} {tag}\n")
+            f.write("\n")
+
+
 def squeeze(text):
     """Text without any whitespace: the two sets tokenise the same sentence differently."""
     return re.sub(r"\s+", "", text)
@@ -91,9 +106,10 @@ def main():
         with open(os.path.join(args.out, name), "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+    write_conll(os.path.join(args.out, "dev.conll"), dev)
     print(f"{len(train)} train, {len(dev)} dev sentences "
           f"({sum(1 for i in range(len(records)) if i % 6 == 5) - len(dev)} dev duplicates dropped)"
-          f" -> {args.out}")
+          f" -> {args.out} (and dev.conll)")
 
 
 if __name__ == "__main__":
