@@ -27,7 +27,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{data_error, read_text, Scores};
-use crate::events::{Date, Event, EventType, Report};
+use crate::events::{Actor, Date, Event, EventType, Report};
 use crate::{Error, Result};
 
 /// An event reduced to what is scored: its type and its actors' surfaces.
@@ -41,12 +41,25 @@ pub struct EventRecord {
     pub target: Vec<String>,
 }
 
+/// The actor as an analyst counts it: the name a pronoun or description was resolved to
+/// (`Actor::refers_to`), else the mention itself. The gold files are coded the same way (a
+/// pronoun is coded only when the sentence names no one better: data/events-coding.md).
+fn counted(actor: &Actor) -> String {
+    actor
+        .refers_to
+        .as_ref()
+        .map_or(&actor.text, |named| &named.text)
+        .clone()
+}
+
 impl From<&Event> for EventRecord {
+    /// Types and actors of `e`; an actor resolved by coreference counts as the name it stands
+    /// for ("urged him" after "President Erdogan": the target is "Erdogan").
     fn from(e: &Event) -> Self {
         EventRecord {
             event_type: e.event_type,
-            source: e.sources.iter().map(|a| a.text.clone()).collect(),
-            target: e.targets.iter().map(|a| a.text.clone()).collect(),
+            source: e.sources.iter().map(counted).collect(),
+            target: e.targets.iter().map(counted).collect(),
         }
     }
 }
@@ -399,6 +412,31 @@ pub fn score_events(
 mod tests {
     use super::*;
     use EventType::*;
+
+    #[test]
+    fn a_resolved_pronoun_counts_as_the_name_it_stands_for() {
+        let report = Report::new(
+            "r1",
+            "The Taliban attacked a checkpoint in Kabul. They killed five soldiers.",
+        );
+        let events = crate::events::EventExtractor::builder()
+            .build()
+            .extract(&report)
+            .unwrap();
+        let second = events
+            .iter()
+            .find(|e| e.sources.first().is_some_and(|a| a.text == "They"))
+            .expect("an event with the source \"They\"");
+        // The mention stays the actor, with its antecedent...
+        assert_eq!(
+            second.sources[0].refers_to.as_ref().unwrap().text,
+            "The Taliban"
+        );
+        // ...and the scorer counts the name; unresolved actors count as written.
+        let record = EventRecord::from(second);
+        assert_eq!(record.source, ["The Taliban"]);
+        assert_eq!(record.target, ["soldiers"]);
+    }
 
     fn ev(t: EventType, s: &[&str], g: &[&str]) -> EventRecord {
         EventRecord {
