@@ -61,3 +61,24 @@ fn no_compatible_name_leaves_the_mention_unresolved() {
         });
     assert_eq!(refers(accuse), [("She".to_string(), None)]);
 }
+
+#[test]
+fn a_description_subject_is_an_actor_and_resolves() {
+    // "The group" is an actor head of the role lexicon and a description coreference
+    // resolves to a named organisation before it.
+    let found = events("Hezbollah fired rockets. The group also attacked Israeli troops.");
+    let attack = found
+        .iter()
+        .find(|e| e.sources.first().is_some_and(|a| a.text == "The group"))
+        .unwrap_or_else(|| {
+            panic!(
+                "{:#?}",
+                found.iter().map(Event::summary).collect::<Vec<_>>()
+            )
+        });
+    assert_eq!(attack.event_type, EventType::Assault);
+    assert_eq!(
+        refers(attack),
+        [("The group".to_string(), Some("Hezbollah".to_string()))]
+    );
+}
