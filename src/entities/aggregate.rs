@@ -144,6 +144,12 @@ impl std::str::FromStr for AggregationStrategy {
 pub struct LabelSet {
     labels: Vec<String>,
     scheme: LabelScheme,
+    /// The scheme's rules for [`AggregationStrategy::Viterbi`], worked out once:
+    /// `follows[[i, j]]` says whether label `j` may come right after label `i`, `opens[j]`
+    /// and `closes[j]` whether `j` may be the first or the last word's label.
+    follows: Array2<bool>,
+    opens: Vec<bool>,
+    closes: Vec<bool>,
 }
 
 impl LabelSet {
@@ -163,7 +169,19 @@ impl LabelSet {
             LabelScheme::Auto => LabelScheme::detect(&labels),
             s => s,
         };
-        Ok(LabelSet { labels, scheme })
+        let n = labels.len();
+        let follows = Array2::from_shape_fn((n, n), |(i, j)| {
+            may_follow(Some(&labels[i]), &labels[j], scheme)
+        });
+        let opens = labels.iter().map(|l| may_follow(None, l, scheme)).collect();
+        let closes = labels.iter().map(|l| may_close(l, scheme)).collect();
+        Ok(LabelSet {
+            labels,
+            scheme,
+            follows,
+            opens,
+            closes,
+        })
     }
 
     /// The labels, in classifier-output order.
@@ -467,54 +485,43 @@ fn may_follow(prev: Option<&str>, cur: &str, scheme: LabelScheme) -> bool {
     }
 }
 
-/// The most probable label sequence `may_follow` allows, for one probability row per word.
-/// A row of zeros counts as very unlikely, not impossible, so some path always exists
+/// Whether a sentence may end on `label`: in BILOU not inside an open entity.
+fn may_close(label: &str, scheme: LabelScheme) -> bool {
+    scheme != LabelScheme::Bilou
+        || !prefixed(label)
+        || !matches!(parse_label(label).0, Tag::Begin | Tag::Inside)
+}
+
+/// The most probable label sequence the set's scheme allows, for one probability row per
+/// word. A row of zeros counts as very unlikely, not impossible, so some path always exists
 /// unless the scheme itself forbids every one (a label set of `I-` labels only): then each
 /// word takes its own best label.
 fn viterbi<'p>(rows: impl Iterator<Item = &'p [f32]>, labels: &LabelSet) -> Vec<usize> {
-    let names = labels.labels();
-    let n = names.len();
+    let n = labels.len();
     let log: Vec<Vec<f32>> = rows
         .map(|r| r.iter().map(|&p| p.max(1e-30).ln()).collect())
         .collect();
     let Some(first) = log.first() else {
         return Vec::new();
     };
-    let allowed = Array2::from_shape_fn((n, n), |(i, j)| {
-        may_follow(Some(&names[i]), &names[j], labels.scheme())
-    });
-    // score[j]: the best log-probability of a path ending in label j; back[w][j]: its
-    // label at word w - 1.
-    let mut score: Vec<f32> = (0..n)
-        .map(|j| {
-            if may_follow(None, &names[j], labels.scheme()) {
-                first[j]
-            } else {
-                f32::NEG_INFINITY
-            }
-        })
-        .collect();
+    let barred = |allowed: bool, score: f32| if allowed { score } else { f32::NEG_INFINITY };
+    // score[j]: the best log-probability of a path ending in label j; back[[w, j]]: that
+    // path's label at word w - 1.
+    let mut score: Vec<f32> = (0..n).map(|j| barred(labels.opens[j], first[j])).collect();
     let mut back = Array2::<usize>::zeros((log.len(), n));
     for (w, row) in log.iter().enumerate().skip(1) {
         let previous = score.clone();
         for j in 0..n {
             let (best, from) = (0..n)
-                .filter(|&i| allowed[[i, j]])
+                .filter(|&i| labels.follows[[i, j]])
                 .map(|i| (previous[i], i))
                 .fold((f32::NEG_INFINITY, 0), |a, b| if b.0 > a.0 { b } else { a });
             score[j] = best + row[j];
             back[[w, j]] = from;
         }
     }
-    if labels.scheme() == LabelScheme::Bilou {
-        // An entity left open at the end is not a BILOU reading.
-        for (j, s) in score.iter_mut().enumerate() {
-            if prefixed(&names[j]) && matches!(parse_label(&names[j]).0, Tag::Begin | Tag::Inside) {
-                *s = f32::NEG_INFINITY;
-            }
-        }
-    }
-    let (end, best) = argmax(&score);
+    let last: Vec<f32> = (0..n).map(|j| barred(labels.closes[j], score[j])).collect();
+    let (end, best) = argmax(&last);
     if best == f32::NEG_INFINITY {
         return log.iter().map(|r| argmax(r).0).collect();
     }
