@@ -79,9 +79,9 @@ what to run:
                           feature, none without); none = the rules alone
   --role-merge POLICY     events: tagger-first (default) or fill-gaps (see RoleMerge)
   --aggregation A         how token classifiers read words (AggregationStrategy: first,
-                          viterbi, average, ...): ner --model NAME: that model (default
-                          first); the recommended recognizer and events: every model of
-                          the preset (default: the preset's, viterbi)
+                          viterbi, average, ...; default: the preset's, viterbi): ner
+                          --model NAME: that model; the recommended recognizer and
+                          events: every model of the preset
   --classifier NAME|none  events: an event-types model combined with the lexicon (default
                           none); with --min-score X, --retype-above X, --add-above X
                           (see ClassifierPolicy)
@@ -1256,8 +1256,9 @@ fn load_ner_model(
         batch_size: args.batch_size,
         device: args.device.device()?,
         backend,
-        // A model named alone reads words the way it was trained and scored unless told.
-        aggregation: args.aggregation.unwrap_or(AggregationStrategy::First),
+        // Words read the way the preset reads them unless told (`first` is how the models
+        // were trained and scored, and what `transformers`' parity is measured with).
+        aggregation: args.aggregation.unwrap_or(reportage::presets::AGGREGATION),
         ..EntityRecognizerConfig::default()
     };
     let recognizer = EntityRecognizer::from_registry(&registry, name, config)?;
