@@ -143,6 +143,9 @@ pub fn stem(word: &str) -> String {
         w.push('y');
     } else if w.ends_with("ing") && len(&w) > 5 {
         w.truncate(w.len() - 3);
+    } else if w.ends_with("eed") && len(&w) > 5 {
+        // "agreed" is "agree" + "d", not "agre" + "ed": it must meet "agree" and "agrees".
+        w.truncate(w.len() - 1);
     } else if w.ends_with("ed") && len(&w) > 4 {
         w.truncate(w.len() - 2);
     }
@@ -174,6 +177,9 @@ mod tests {
             &["rally", "rallied", "rallies"],
             &["push", "pushed", "pushes", "pushing"],
             &["ban", "banned", "bans"],
+            &["agree", "agreed", "agrees", "agreeing"],
+            &["guarantee", "guaranteed", "guarantees"],
+            &["free", "freed", "frees"],
         ] {
             let s = stem(group[0]);
             for w in group {
