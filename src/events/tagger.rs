@@ -175,8 +175,8 @@ impl std::fmt::Debug for RoleTagger {
     }
 }
 
-/// Whether a tagged span can name an actor: it holds an entity, a capitalised word or a
-/// number ("12 people"), or one of the rules' actor nouns ("the rebels"), or it is a
+/// Whether a tagged span can name an actor: it holds an entity, a capitalised word other
+/// than an article or a number ("12 people"), or one of the rules' actor nouns ("the rebels"), or it is a
 /// pronoun or description coreference resolves ("they", "the group"). The tagger's
 /// fragments ("the", "backed", "those affected by") are none of these and are dropped.
 fn actor_like(surface: &str, span: Span, entities: &[Entity], words: &ActorWords) -> bool {
@@ -187,8 +187,10 @@ fn actor_like(surface: &str, span: Span, entities: &[Entity], words: &ActorWords
     {
         return true;
     }
+    // A capital on an article says only that the sentence starts there ("The" alone).
     let capitalised_or_number = surface
         .split_whitespace()
+        .filter(|w| !words.determiners.iter().any(|d| d.eq_ignore_ascii_case(w)))
         .any(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
     capitalised_or_number || has_actor_noun(surface, words)
 }
@@ -539,6 +541,15 @@ mod tests {
             targets.iter().map(|a| &a.text).collect::<Vec<_>>(),
             ["the protesters"]
         );
+        // A sentence-initial article alone is no name, capital or not.
+        let text = "The Haitian group agreed.";
+        let the = [RoleSpan {
+            span: Span::new(0, 3),
+            role: TaggedRole::Source,
+            score: 0.5,
+        }];
+        let (sources, _) = tagged_actors(text, Span::new(0, text.len()), &the, &[], &words);
+        assert!(sources.is_empty(), "{sources:?}");
         assert_eq!(dateline_end("Police - not a dateline"), None);
         assert_eq!(
             dateline_end("KYIV, Ukraine \u{2014} Russian forces"),
