@@ -14,6 +14,9 @@
 //!   once for both its entities and its event types instead of `ner-default` and
 //!   `events-default` reading it twice (faster, a little less accurate).
 //!
+//! Their token classifiers read words with [`AGGREGATION`] (Viterbi decoding);
+//! [`Preset::aggregation`] changes it.
+//!
 //! Each also calls [`tune_malloc`] first, which a program that runs models on Linux wants
 //! before it starts threads (see its docs).
 //!
