@@ -454,6 +454,16 @@ mod tests {
                 (EventType::Request, None, "called for".into()),
             ]
         );
+        // Every form of "agree" meets the trigger (the stem of "agreed" once lost an "e").
+        for text in [
+            "They agreed.",
+            "She agrees.",
+            "agreeing",
+            "Burma has agreed to allow aid",
+        ] {
+            let hits = found(text);
+            assert_eq!(hits[0].0, EventType::Agree, "{text}: {hits:?}");
+        }
         // Exact words do not stem: "armed" is not "arms".
         assert!(found("armed groups").is_empty());
         assert_eq!(found("sent arms")[0].1.as_deref(), Some("military"));
