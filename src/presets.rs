@@ -136,8 +136,8 @@ impl<'r> Preset<'r> {
     /// [`SharedEncoder`]), or with `ner-default` and `events-default`, each reading every
     /// sentence (`false`, the default). Shared, `batch` runs 1.5-1.7 times as fast; on the
     /// project's hand-coded event sentences it scores level with separate on the development
-    /// half and 3.5-5 points less type and source F1 on the held-out half, and 0.8 points
-    /// less entity F1 on CoNLL-2003 dev (BENCHMARKS.md, models/README.md
+    /// half and 3.5-5 points less type and source F1 on the held-out half, and 0.6 points
+    /// less entity F1 on CoNLL-2003 dev (0.934 against 0.940; BENCHMARKS.md, models/README.md
     /// "entities-events-default"), which is why it is not the default.
     ///
     /// ```no_run

@@ -137,9 +137,7 @@ pub fn stance_detector_named(name: &str) -> Result<Box<dyn StanceDetection>> {
 #[cfg(feature = "torch")]
 pub fn stance_detector_with(name: &str, backend: Backend) -> Result<Box<dyn StanceDetection>> {
     let registry = reportage::ModelRegistry::load_default()?;
-    reportage::presets::Preset::new(&registry)
-        .backend(backend)
-        .stance_detector(name)
+    preset(&registry, backend, None).stance_detector(name)
 }
 
 /// Without libtorch there is no stance model to name.
@@ -350,9 +348,8 @@ fn with_default_type_classifier(
     backend: Backend,
 ) -> Result<EventExtractorBuilder> {
     let registry = reportage::ModelRegistry::load_default()?;
-    let preset = reportage::presets::Preset::new(&registry).backend(backend);
     Ok(builder
-        .classifier(preset.type_classifier()?)
+        .classifier(preset(&registry, backend, None).type_classifier()?)
         .classifier_policy(reportage::presets::CLASSIFIER_POLICY))
 }
 

@@ -176,9 +176,10 @@ impl std::fmt::Debug for RoleTagger {
 }
 
 /// Whether a tagged span can name an actor: it holds an entity, a capitalised word other
-/// than an article or a number ("12 people"), or one of the rules' actor nouns ("the rebels"), or it is a
-/// pronoun or description coreference resolves ("they", "the group"). The tagger's
-/// fragments ("the", "backed", "those affected by") are none of these and are dropped.
+/// than an article, a number ("12 people") or one of the rules' actor nouns ("the rebels"),
+/// or it is a pronoun or description coreference resolves ("they", "the group"). The
+/// tagger's fragments ("The", "backed", "those affected by") are none of these and are
+/// dropped.
 fn actor_like(surface: &str, span: Span, entities: &[Entity], words: &ActorWords) -> bool {
     if is_resolvable(surface)
         || entities
