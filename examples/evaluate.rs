@@ -83,8 +83,8 @@ what to run:
                           --model NAME: that model; the recommended recognizer and
                           events: every model of the preset
   --classifier NAME|none  events: an event-types model combined with the lexicon (default
-                          none); with --min-score X, --retype-above X, --add-above X
-                          (see ClassifierPolicy)
+                          none); with --min-score X, --retype-above X, --add-above X,
+                          --add-beside X (see ClassifierPolicy)
   --encoder separate|shared  events: shared = entities-events-default as the recommended
                           recognizer's model and, without --classifier NAME, as the type
                           classifier, one pass per sentence (Preset::shared_encoder)
@@ -377,7 +377,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
                 only(&[Events])?;
                 a.shared_encoder = common::parse_encoder(&value()?)?
             }
-            "--min-score" | "--retype-above" | "--add-above" => {
+            "--min-score" | "--retype-above" | "--add-above" | "--add-beside" => {
                 only(&[Events])?;
                 let v = value()?;
                 let x: f32 = v
@@ -386,6 +386,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>> {
                 match flag {
                     "--min-score" => a.policy.min_score = x,
                     "--retype-above" => a.policy.retype_above = Some(x),
+                    "--add-beside" => a.policy.add_beside = Some(x),
                     _ => a.policy.add_above = Some(x),
                 }
             }

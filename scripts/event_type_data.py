@@ -117,6 +117,10 @@ def main():
                              "data/events-more-train.jsonl", "data/events-quad-train.jsonl",
                              "data/events-extra-train.jsonl"])
     ap.add_argument("--hand-repeat", type=int, default=2)
+    ap.add_argument("--fold", metavar="K/N",
+                    help="hold out every N-th hand-coded sentence from the K-th on (0 <= K < N): "
+                         "they are written to OUT/fold.jsonl, with their events, and kept out of "
+                         "every source, so a model trained on the rest can be scored on them")
     args = ap.parse_args()
     rng = random.Random(20261128)
     held = held_out_texts()
@@ -127,8 +131,17 @@ def main():
     for path in args.hand_coded:
         with open(path, encoding="utf-8") as f:
             hand += [json.loads(line) for line in f if line.strip()]
+    hand = [r for r in hand if squeeze(r["text"]) not in held]
+    fold = []
+    if args.fold:
+        k, n = (int(x) for x in args.fold.split("/"))
+        if not 0 <= k < n:
+            raise SystemExit(f"--fold {args.fold}: need 0 <= K < N")
+        fold = hand[k::n]
+        held |= {squeeze(r["text"]) for r in fold}
+        hand = [r for r in hand if squeeze(r["text"]) not in held]
     hand = [{"text": r["text"], "types": sorted({e["type"] for e in r["events"]}),
-             "source": "hand-coded"} for r in hand if squeeze(r["text"]) not in held]
+             "source": "hand-coded"} for r in hand]
     coded = {squeeze(r["text"]) for r in hand}
 
     # 1. Real sentences, lexicon types filtered by the gold quad class.
@@ -168,7 +181,7 @@ def main():
 
     # 3. No-event sentences from CoNLL-2003 train.
     conll = [s for s in conll_sentences(os.path.join(DATA, "ner/conll2003/train.txt"))
-             if len(s.split()) >= 6 and squeeze(s) not in coded]
+             if len(s.split()) >= 6 and squeeze(s) not in held | coded]
     rng.shuffle(conll)
     candidates = conll[:NEGATIVES * 2]
     found = lexicon_types(args.batch, candidates)
@@ -179,13 +192,18 @@ def main():
     train = train + synthetic + negatives + hand * args.hand_repeat
     rng.shuffle(train)
     os.makedirs(args.out, exist_ok=True)
-    for name, recs in (("train.jsonl", train), ("dev.jsonl", dev)):
+    outputs = [("train.jsonl", train), ("dev.jsonl", dev)]
+    if args.fold:
+        outputs.append(("fold.jsonl", [{k: v for k, v in r.items() if k != "quad_class"}
+                                       for r in fold]))
+    for name, recs in outputs:
         with open(os.path.join(args.out, name), "w", encoding="utf-8") as f:
             for r in recs:
                 f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
     print(f"real silver: {len(real)} kept ({len(real) - len(dev)} train, {len(dev)} dev), "
           f"{dropped} without a type of their quad class; synthetic: {len(synthetic)}; "
-          f"no-event: {len(negatives)}; hand-coded: {len(hand)} x {args.hand_repeat}; "
+          f"no-event: {len(negatives)}; hand-coded: {len(hand)} x {args.hand_repeat}"
+          + (f" ({len(fold)} held out in fold.jsonl)" if args.fold else "") + "; "
           f"-> {args.out}")
 
 

@@ -4,8 +4,8 @@
 //! [`TypeScores`] is what such a classifier returns; [`SentenceTypeClassifier`] (feature
 //! `torch`) runs a registry model of task `event-types` (labels `NONE` and the type names),
 //! such as the default `events-default`. The extractor uses the scores as
-//! [`ClassifierPolicy`] says: to veto lexicon events, to retype them, and to add events in
-//! sentences the lexicon has no trigger for.
+//! [`ClassifierPolicy`] says: to veto lexicon events, to retype them, and to add events the
+//! lexicon has no trigger for, in sentences without lexicon events or beside them.
 
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +69,12 @@ pub struct ClassifierPolicy {
     /// when that type scores at least this (its actors come from the role tagger; without
     /// one, or when it finds none, nothing is added). `None` never to add.
     pub add_above: Option<f32>,
+    /// In a sentence with lexicon events, none of the classifier's best type, an event of
+    /// that type is added beside them when it scores at least this (actors as for
+    /// `add_above`): the second event of "X called for talks and urged restraint" that the
+    /// lexicon had no word for. Applied after `retype_above`. `None` never to add beside.
+    #[serde(default)]
+    pub add_beside: Option<f32>,
 }
 
 impl Default for ClassifierPolicy {
@@ -77,6 +83,7 @@ impl Default for ClassifierPolicy {
             min_score: 0.2,
             retype_above: None,
             add_above: None,
+            add_beside: None,
         }
     }
 }

@@ -537,7 +537,8 @@ impl EventExtractor {
         let Some(c) = &self.classifier else {
             return Ok(known);
         };
-        if policy.retype_above.is_none() && (policy.add_above.is_none() || self.roles.is_none()) {
+        let adds = policy.add_above.is_some() || policy.add_beside.is_some();
+        if policy.retype_above.is_none() && (!adds || self.roles.is_none()) {
             return Ok(known);
         }
         let sentences: Vec<&'r str> = pending.iter().flat_map(|p| p.sentences()).collect();
@@ -565,15 +566,23 @@ impl EventExtractor {
                     }
                     continue;
                 }
-                let Some(min) = policy.retype_above else {
-                    continue;
-                };
-                for d in drafts.iter_mut() {
-                    if d.event_type != best && prob >= min && sc.of(d.event_type) < policy.min_score
-                    {
-                        d.event_type = best;
-                        d.mode = None;
+                if let Some(min) = policy.retype_above {
+                    for d in drafts.iter_mut() {
+                        if d.event_type != best
+                            && prob >= min
+                            && sc.of(d.event_type) < policy.min_score
+                        {
+                            d.event_type = best;
+                            d.mode = None;
+                        }
                     }
+                }
+                if policy.add_beside.is_some_and(|min| prob >= min)
+                    && self.roles.is_some()
+                    && drafts.iter().all(|d| d.event_type != best)
+                {
+                    drafts.push(Draft::classified(best));
+                    p.added.push((s.span.start, best));
                 }
             }
         }

@@ -1,0 +1,48 @@
+//! The type classifier's policy with the default models: an event type the classifier is
+//! sure of is added beside the lexicon's events, not only where no trigger fired.
+#![cfg(feature = "torch")]
+
+use reportage::events::{ClassifierPolicy, Event, EventExtractor, EventType, Report};
+use reportage::models::ModelRegistry;
+use reportage::presets::{Preset, CLASSIFIER_POLICY, ROLES_MODEL, ROLE_MERGE};
+use reportage::sentences::SentenceSplitter;
+
+fn extract(policy: ClassifierPolicy, text: &str) -> Vec<Event> {
+    let registry = ModelRegistry::load_default().unwrap();
+    let preset = Preset::new(&registry);
+    let extractor = EventExtractor::builder()
+        .sentences(SentenceSplitter::new())
+        .entities(preset.recognizer().unwrap())
+        .classifier(preset.type_classifier().unwrap())
+        .roles(preset.role_tagger(ROLES_MODEL).unwrap(), ROLE_MERGE)
+        .classifier_policy(policy)
+        .build();
+    extractor.extract(&Report::new("r", text)).unwrap()
+}
+
+// Written for this test, in no training set. The lexicon reads "support for" as SUPPORT;
+// the classifier scores SUPPORT under the floor and AID above `add_beside`.
+const AID: &str = "Japan provides $20 million in support for flood victims in Pakistan.";
+
+#[test]
+fn a_vetoed_lexicon_event_gives_way_to_the_classifier_type() {
+    let summaries = |events: &[Event]| events.iter().map(Event::summary).collect::<Vec<_>>();
+    let events = extract(CLASSIFIER_POLICY, AID);
+    let aid: Vec<&Event> = events
+        .iter()
+        .filter(|e| e.event_type == EventType::Aid)
+        .collect();
+    assert_eq!(aid.len(), 1, "{:#?}", summaries(&events));
+    // Added by the classifier: no trigger explains it, the role tagger names its actors.
+    assert!(aid[0].evidence.triggers.is_empty());
+    assert_eq!(aid[0].sources[0].text, "Japan");
+    assert!(!events.iter().any(|e| e.event_type == EventType::Support));
+
+    // Without adding beside, the vetoed SUPPORT leaves the sentence with no event at all.
+    let without = ClassifierPolicy {
+        add_beside: None,
+        ..CLASSIFIER_POLICY
+    };
+    let events = extract(without, AID);
+    assert!(events.is_empty(), "{:#?}", summaries(&events));
+}
