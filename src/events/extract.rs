@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::classify::{ClassifierPolicy, TypeScores};
 use super::coref;
 use super::lexicon::{RoleRules, TriggerLexicon, TypeInfo};
-use super::roles::{analyse, Draft};
+use super::roles::{analyse, merge_same_events, Draft};
 use super::tagger::{merge_roles, tagged_actors, RoleMerge, RoleTagger};
 use super::time::find_times;
 use super::types::{ActorStance, Event, EventType, Evidence, Report};
@@ -466,6 +466,7 @@ impl EventExtractor {
                 let actorless = d.sources.is_empty() && d.targets.is_empty();
                 !(actorless && added.contains(&(s.span.start, d.event_type)))
             });
+            *drafts = merge_same_events(std::mem::take(drafts));
         }
         let mut events = Vec::new();
         for (s, toks, drafts) in found {

@@ -74,6 +74,47 @@ impl Draft {
     }
 }
 
+/// One draft per type and actors in a sentence. Two triggers of one type that name the same
+/// sources and targets ("An explosion at the refinery, which killed four workers") report
+/// one event, not two: counted twice, it would double what an analyst counts. The merged
+/// draft keeps every trigger as evidence, in text order, and the places and supporters of
+/// both. Drafts whose actors differ stay apart ("X shelled Y and Z shelled W").
+pub(crate) fn merge_same_events(drafts: Vec<Draft>) -> Vec<Draft> {
+    let spans = |actors: &[Actor]| actors.iter().map(|a| a.span).collect::<Vec<_>>();
+    let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let same = merged.iter_mut().find(|m| {
+            m.event_type == d.event_type
+                && spans(&m.sources) == spans(&d.sources)
+                && spans(&m.targets) == spans(&d.targets)
+        });
+        let Some(m) = same else {
+            merged.push(d);
+            continue;
+        };
+        m.mode = m.mode.take().or(d.mode);
+        m.weak &= d.weak;
+        m.inherited_source &= d.inherited_source;
+        for t in d.triggers {
+            if !m.triggers.contains(&t) {
+                m.triggers.push(t);
+            }
+        }
+        m.triggers.sort_by_key(|t| t.span.start);
+        for a in d.supporters {
+            if !m.supporters.iter().any(|x| x.span == a.span) {
+                m.supporters.push(a);
+            }
+        }
+        for p in d.locations {
+            if !m.locations.iter().any(|x| x.span == p.span) {
+                m.locations.push(p);
+            }
+        }
+    }
+    merged
+}
+
 /// Analyse one sentence. `text` is the whole report, `span` the sentence, `entities` the
 /// sentence's entities with report offsets, sorted by start.
 pub(crate) fn analyse(
@@ -897,6 +938,49 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn drafts_of_one_type_and_the_same_actors_merge() {
+        let text = "An explosion at the refinery, which killed four workers, hit output.";
+        let at = |w: &str| {
+            let start = text.find(w).unwrap();
+            Span::new(start, start + w.len())
+        };
+        let actor = |w: &str, role| Actor {
+            text: w.into(),
+            span: at(w),
+            kind: None,
+            named: false,
+            role,
+            refers_to: None,
+        };
+        let draft = |trigger: &str, target: &str, weak| Draft {
+            triggers: vec![Trigger {
+                text: trigger.into(),
+                span: at(trigger),
+                pattern: trigger.into(),
+            }],
+            weak,
+            targets: vec![actor(target, Role::Target)],
+            ..Draft::classified(EventType::Assault)
+        };
+        let killed = draft("killed", "four workers", false);
+        let explosion = draft("explosion", "four workers", true);
+        let merged = merge_same_events(vec![killed.clone(), explosion.clone()]);
+        assert_eq!(merged.len(), 1);
+        let triggers: Vec<&str> = merged[0].triggers.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(triggers, ["explosion", "killed"]);
+        assert!(!merged[0].weak, "one strong trigger makes the event strong");
+
+        // Other actors or another type: two events.
+        let other = draft("hit", "output", false);
+        assert_eq!(merge_same_events(vec![killed.clone(), other]).len(), 2);
+        let coerce = Draft {
+            event_type: EventType::Coerce,
+            ..explosion
+        };
+        assert_eq!(merge_same_events(vec![killed, coerce]).len(), 2);
     }
 
     #[test]
