@@ -15,12 +15,23 @@ Output (the format scripts/train_ner.py reads): `{"text", "spans": [[start, end,
 "source"}` per line, text = the tokens joined by single spaces, spans in characters, types
 SOURCE / TARGET / RECIPROCAL.
 
+With `--scheme plover` (for `roles-plover`) the training sentences are instead our own
+real sentences coded by hand in PLOVER (`data/events-*-train.jsonl`, the data of
+`events-default`): every actor a coder listed as a source is SOURCE, every target TARGET, at
+its first occurrence in the sentence (an actor in two roles takes the role of the first event
+that names it; overlapping later spans are dropped). Left out: the hand-coded evaluation sets,
+the ConfliBERT dev split above (so the extractor can still be scored on it unseen) and, with
+`--fold K/N`, the sentences `scripts/event_type_data.py --fold K/N` holds out. The dev split
+stays ConfliBERT's (its annotators' scheme, not ours: a rough monitor only).
+
 Usage: python scripts/role_data.py [--src FILE] [--out models/cache/role-data]
+       python scripts/role_data.py --scheme plover --out models/cache/role-plover-data [--fold K/N]
 """
 
 import argparse
 import json
 import os
+import random
 import re
 
 TYPES = {"S": "SOURCE", "T": "TARGET", "R": "RECIPROCAL"}
@@ -82,6 +93,47 @@ def squeeze(text):
     return re.sub(r"\s+", "", text)
 
 
+HAND_CODED = ["data/events-real-train.jsonl", "data/events-news-train.jsonl",
+              "data/events-more-train.jsonl", "data/events-quad-train.jsonl",
+              "data/events-extra-train.jsonl"]
+
+
+def plover_records(paths, held_out, also_out, fold):
+    """Role spans from the hand-coded PLOVER events of `paths` (see the module doc). The fold
+    is counted as event_type_data.py counts it, after `held_out` alone; `also_out` (the dev
+    split) is left out after."""
+    hand = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            hand += [json.loads(line) for line in f if line.strip()]
+    hand = [r for r in hand if squeeze(r["text"]) not in held_out]
+    held_out = held_out | also_out
+    if fold:
+        k, n = (int(x) for x in fold.split("/"))
+        held_out = held_out | {squeeze(r["text"]) for r in hand[k::n]}
+    records = []
+    for r in hand:
+        if squeeze(r["text"]) in held_out:
+            continue
+        text, spans = r["text"], []
+        for event in r["events"]:
+            for role, key in (("SOURCE", "source"), ("TARGET", "target")):
+                for actor in event[key]:
+                    start = text.find(actor)
+                    if start < 0:
+                        m = re.search(re.escape(actor), text, re.I)
+                        start = m.start() if m else -1
+                    if start < 0:
+                        raise SystemExit(f"{r['id']}: actor {actor!r} is not in its sentence")
+                    end = start + len(actor)
+                    if not any(start < e and end > s for s, e, _ in spans):
+                        spans.append([start, end, role])
+        if spans:
+            records.append({"source": "hand-coded", "spans": sorted(spans), "text": text})
+    random.Random(1).shuffle(records)
+    return records
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--src", default="../shared/data/events/confli_cameo_ner/train.txt")
@@ -89,6 +141,12 @@ def main():
     ap.add_argument("--exclude", nargs="*",
                     default=["eval/events-real-dev.jsonl", "eval/events-real-heldout.jsonl"],
                     help="JSON Lines with a `text` field: sentences to keep out of both splits")
+    ap.add_argument("--scheme", choices=["confli", "plover"], default="confli",
+                    help="whose roles to train on: ConfliBERT's annotators' or our PLOVER coding")
+    ap.add_argument("--hand-coded", nargs="+", default=HAND_CODED,
+                    help="plover: the hand-coded event files")
+    ap.add_argument("--fold", metavar="K/N",
+                    help="plover: also leave out what event_type_data.py --fold K/N holds out")
     args = ap.parse_args()
     held_out = set()
     for path in args.exclude:
@@ -101,6 +159,9 @@ def main():
     train = [r for i, r in enumerate(records) if i % 6 != 5]
     seen = {r["text"] for r in train}
     dev = [r for i, r in enumerate(records) if i % 6 == 5 and r["text"] not in seen]
+    if args.scheme == "plover":
+        train = plover_records(args.hand_coded, held_out,
+                               {squeeze(r["text"]) for r in dev}, args.fold)
     os.makedirs(args.out, exist_ok=True)
     for name, rows in (("train.jsonl", train), ("dev.jsonl", dev)):
         with open(os.path.join(args.out, name), "w", encoding="utf-8") as f:
