@@ -6,7 +6,7 @@
 //! target/release/examples/batch < docs.jsonl > events.jsonl
 //! ```
 //!
-//! Options: `--roles NAME|none` picks the event role tagger (default `roles-default` with
+//! Options: `--roles NAME|none` picks the event role tagger (default `roles-plover` with
 //! the torch feature; `none` leaves roles to the rules), `--role-merge tagger-first|fill-gaps`
 //! how its actors combine with the rules' (see `reportage::events::RoleMerge`),
 //! `--aggregation viterbi|first|...` how the token classifiers read words (default the

@@ -75,7 +75,7 @@ what to run:
   --compare NAME2         a second model (or recommended / gazetteer) on the same data,
                           in alternated rounds, with the ratios
   --registry FILE         registry to read (default: $REPORTAGE_REGISTRY, else models.toml)
-  --roles NAME|none       events: the role tagger (default: roles-default with the torch
+  --roles NAME|none       events: the role tagger (default: roles-plover with the torch
                           feature, none without); none = the rules alone
   --role-merge POLICY     events: tagger-first (default) or fill-gaps (see RoleMerge)
   --aggregation A         how token classifiers read words (AggregationStrategy: first,

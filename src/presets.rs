@@ -5,8 +5,9 @@
 //!   entities scored [`NER_MIN_SCORE`] or more for everything else;
 //! - [`stance_detector`]: any registry model of task `stance` (a fine-tuned classifier) or
 //!   `zero-shot` (NLI with the default hypothesis templates); [`STANCE_MODEL`] by default;
-//! - [`role_tagger`]: `roles-default`, the learned event role tagger, combined with the
-//!   rules' actors as [`ROLE_MERGE`] says;
+//! - [`role_tagger`]: `roles-plover`, the learned event role tagger (trained on our real
+//!   sentences coded in PLOVER), combined with the rules' actors as [`ROLE_MERGE`] says;
+//!   `roles-default`, trained on ConfliBERT's role set, tags in that set's scheme;
 //! - [`type_classifier`]: `events-default`, the trained event type classifier, vetoing
 //!   lexicon events and adding missed ones as [`CLASSIFIER_POLICY`] says;
 //! - [`extractor`]: the event extractor with all of them; with
@@ -50,8 +51,13 @@ pub const NER_MODEL: &str = "ner-default";
 pub const STANCE_MODEL: &str = "stance-default";
 /// The registry name of the default NLI model.
 pub const NLI_MODEL: &str = "nli-default";
-/// The registry name of the default event role tagger.
-pub const ROLES_MODEL: &str = "roles-default";
+/// The registry name of the default event role tagger: `roles-plover`, trained on real news
+/// sentences we coded in PLOVER, whose sources and targets it marks the way PLOVER coders
+/// write them ("the UN's findings" has the target "UN"). `roles-default` marks ConfliBERT's
+/// role-set scheme instead (its annotators keep articles, possessive phrases and lists as
+/// one span): through the extractor it scored lower on every set coded in PLOVER, and higher
+/// on that role set (models/README.md, "roles-plover").
+pub const ROLES_MODEL: &str = "roles-plover";
 
 /// How the role tagger's actors combine with the rules' (measured on the hand-coded real
 /// sentences and the gold reports: models/README.md, "roles-default").
@@ -280,8 +286,8 @@ pub fn stance_detector(registry: &ModelRegistry, name: &str) -> Result<Box<dyn S
     Preset::new(registry).stance_detector(name)
 }
 
-/// The default event role tagger: `roles-default` (a token classifier trained on real news
-/// sentences marked with event sources, targets and reciprocal participants).
+/// The default event role tagger, [`ROLES_MODEL`] (a token classifier trained on real news
+/// sentences marked with event sources and targets).
 pub fn role_tagger(registry: &ModelRegistry) -> Result<RoleTagger> {
     role_tagger_named(registry, ROLES_MODEL)
 }

@@ -6,11 +6,12 @@ use std::path::Path;
 
 use reportage::models::{ModelRegistry, Task};
 
-const DEFAULTS: [&str; 5] = [
+const DEFAULTS: [&str; 6] = [
     "ner-default",
     "nli-default",
     "stance-default",
     "roles-default",
+    "roles-plover",
     "minilm-embeddings",
 ];
 
@@ -36,6 +37,7 @@ fn default_models_are_listed_with_checksums() {
     assert_eq!(reg.get("stance-default").unwrap().task, Task::Stance);
     // A token classifier like the NER models; its labels are event roles.
     assert_eq!(reg.get("roles-default").unwrap().task, Task::Ner);
+    assert_eq!(reg.get("roles-plover").unwrap().task, Task::Ner);
     assert_eq!(reg.get("minilm-embeddings").unwrap().task, Task::Embeddings);
 }
 

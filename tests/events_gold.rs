@@ -156,10 +156,10 @@ fn gold_events_with_the_default_models() {
     assert!(r >= FLOOR_R, "recall {r:.3} under {FLOOR_R}");
 }
 
-/// The same gold with the role tagger as well (`roles-default`, tagger first), as the
+/// The same gold with the role tagger as well (the preset's, tagger first), as the
 /// recommended extractor runs it. These reports were written for this test in the rules'
 /// style, where an empty target list means "none"; the tagger loses here what it gains on
-/// real sentences (models/README.md, "roles-default"), and this floor keeps the loss from
+/// real sentences (models/README.md, "roles-plover"), and this floor keeps the loss from
 /// growing.
 #[cfg(feature = "torch")]
 #[test]
@@ -175,9 +175,10 @@ fn gold_events_with_the_role_tagger() {
             .build(),
     );
     println!("default models and role tagger: precision {p:.3} recall {r:.3}");
-    // Measured 0.686 / 0.686 when this was written (the rules alone: 0.943): the tagger
-    // adds targets these reports' gold leaves empty ("The African Union condemned the attack
-    // and called for greater cooperation among Sahel states": REQUEST to "Sahel states").
+    // Measured 0.686 / 0.686 with `roles-default` when this was written (the rules alone:
+    // 0.943), 0.857 / 0.857 with `roles-plover`: the tagger adds targets these reports' gold
+    // leaves empty ("The African Union condemned the attack and called for greater
+    // cooperation among Sahel states": REQUEST to "Sahel states").
     assert!(p >= FLOOR_TAGGER, "precision {p:.3} under {FLOOR_TAGGER}");
     assert!(r >= FLOOR_TAGGER, "recall {r:.3} under {FLOOR_TAGGER}");
 }
@@ -238,5 +239,5 @@ const FLOOR_P: f64 = 0.80;
 const FLOOR_R: f64 = 0.85;
 const FLOOR_P_CONLL: f64 = 0.80;
 #[cfg(feature = "torch")]
-const FLOOR_TAGGER: f64 = 0.65;
+const FLOOR_TAGGER: f64 = 0.80;
 const FLOOR_R_CONLL: f64 = 0.85;

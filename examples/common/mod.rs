@@ -163,7 +163,7 @@ pub fn extractor() -> Result<EventExtractor> {
 #[derive(Debug, Default)]
 pub struct ExtractorOptions {
     /// A registry role tagger, `none` for the rules alone, or `None` for the default
-    /// (`roles-default` with the torch feature, the rules alone without).
+    /// (`reportage::presets::ROLES_MODEL` with the torch feature, the rules alone without).
     pub roles: Option<String>,
     pub role_merge: RoleMerge,
     /// How the token classifiers read words (`--aggregation`); `None`: the preset's

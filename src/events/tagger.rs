@@ -3,7 +3,7 @@
 //! event such as a meeting (reciprocal), in ConfliBERT's CAMEO role scheme (`S`, `T`, `R`).
 //!
 //! The model is any [`EntityRecognition`] whose labels are those roles (the registry's
-//! `roles-default` through [`EntityRecognizer`](crate::entities::EntityRecognizer), or a
+//! `roles-plover` or `roles-default` through [`EntityRecognizer`](crate::entities::EntityRecognizer), or a
 //! fake in tests); [`RoleTagger`] checks the labels and turns its spans into [`RoleSpan`]s.
 //! How the spans replace or complete the rules' actors is [`RoleMerge`].
 
