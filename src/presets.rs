@@ -55,8 +55,9 @@ pub const NLI_MODEL: &str = "nli-default";
 /// sentences we coded in PLOVER, whose sources and targets it marks the way PLOVER coders
 /// write them ("the UN's findings" has the target "UN"). `roles-default` marks ConfliBERT's
 /// role-set scheme instead (its annotators keep articles, possessive phrases and lists as
-/// one span): through the extractor it scored lower on every set coded in PLOVER, and higher
-/// on that role set (models/README.md, "roles-plover").
+/// one span): through the extractor its exact sources and targets scored lower on every set
+/// coded in PLOVER (by overlap, mixed: two sources more on our 45 dev sentences, fewer on
+/// 508 others), and higher on that role set (models/README.md, "roles-plover").
 pub const ROLES_MODEL: &str = "roles-plover";
 
 /// How the role tagger's actors combine with the rules' (measured on the hand-coded real

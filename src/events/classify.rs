@@ -71,8 +71,11 @@ pub struct ClassifierPolicy {
     pub add_above: Option<f32>,
     /// In a sentence with lexicon events, none of the classifier's best type, an event of
     /// that type is added beside them when it scores at least this (actors as for
-    /// `add_above`): the second event of "X called for talks and urged restraint" that the
-    /// lexicon had no word for. Applied after `retype_above`. `None` never to add beside.
+    /// `add_above`). It gives the event the lexicon has no word for ("began joint military
+    /// exercises": MOBILIZE from the lexicon, COOPERATE from the classifier), and the event
+    /// that takes the place of a lexicon event vetoed under `min_score` ("Japan provides $20
+    /// million in support for flood victims": AID, not SUPPORT). Applied after
+    /// `retype_above`. `None` never to add beside.
     #[serde(default)]
     pub add_beside: Option<f32>,
 }
