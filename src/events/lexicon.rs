@@ -464,6 +464,16 @@ mod tests {
             let hits = found(text);
             assert_eq!(hits[0].0, EventType::Agree, "{text}: {hits:?}");
         }
+        // A labour strike is a protest; a strike alone stays an attack.
+        assert_eq!(found("Dockers went on strike.")[0].0, EventType::Protest);
+        assert_eq!(
+            found("Unions called a nationwide strike.")[0].0,
+            EventType::Protest
+        );
+        assert_eq!(
+            found("One strike destroyed a bunker.")[0].0,
+            EventType::Assault
+        );
         // Exact words do not stem: "armed" is not "arms".
         assert!(found("armed groups").is_empty());
         assert_eq!(found("sent arms")[0].1.as_deref(), Some("military"));
