@@ -54,6 +54,8 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from conll_text import conll_sentences  # noqa: E402
+import hand_coded  # noqa: E402
+from hand_coded import squeeze  # noqa: E402
 
 DATA = "../shared/data"
 TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -73,10 +75,6 @@ PER_TYPE = 200
 NEGATIVES = 1500
 PLACEHOLDER_NAMES = ["Kenya", "Peru", "Ukraine", "Indonesia", "Nigeria", "Colombia", "Nepal",
                      "Lebanon", "Serbia", "Bolivia", "Ghana", "Georgia", "Tunisia", "Chile"]
-
-
-def squeeze(text):
-    return re.sub(r"\s+", "", text)
 
 
 def held_out_texts():
@@ -112,10 +110,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", default="target/release/examples/batch")
     ap.add_argument("--out", default="models/cache/event-type-data")
-    ap.add_argument("--hand-coded", nargs="+",
-                    default=["data/events-real-train.jsonl", "data/events-news-train.jsonl",
-                             "data/events-more-train.jsonl", "data/events-quad-train.jsonl",
-                             "data/events-extra-train.jsonl"])
+    ap.add_argument("--hand-coded", nargs="+", default=hand_coded.FILES)
     ap.add_argument("--hand-repeat", type=int, default=2)
     ap.add_argument("--fold", metavar="K/N",
                     help="hold out every N-th hand-coded sentence from the K-th on (0 <= K < N): "
@@ -127,19 +122,9 @@ def main():
 
     # Real sentences coded by hand (source 4) are read first: their types replace whatever
     # sources 1 and 3 would guess for the same sentence.
-    hand = []
-    for path in args.hand_coded:
-        with open(path, encoding="utf-8") as f:
-            hand += [json.loads(line) for line in f if line.strip()]
+    hand, fold = hand_coded.split_fold(hand_coded.read(args.hand_coded, held), args.fold)
+    held |= {squeeze(r["text"]) for r in fold}
     hand = [r for r in hand if squeeze(r["text"]) not in held]
-    fold = []
-    if args.fold:
-        k, n = (int(x) for x in args.fold.split("/"))
-        if not 0 <= k < n:
-            raise SystemExit(f"--fold {args.fold}: need 0 <= K < N")
-        fold = hand[k::n]
-        held |= {squeeze(r["text"]) for r in fold}
-        hand = [r for r in hand if squeeze(r["text"]) not in held]
     hand = [{"text": r["text"], "types": sorted({e["type"] for e in r["events"]}),
              "source": "hand-coded"} for r in hand]
     coded = {squeeze(r["text"]) for r in hand}

@@ -33,6 +33,11 @@ import json
 import os
 import random
 import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hand_coded  # noqa: E402
+from hand_coded import squeeze  # noqa: E402
 
 TYPES = {"S": "SOURCE", "T": "TARGET", "R": "RECIPROCAL"}
 
@@ -88,29 +93,12 @@ def write_conll(path, records):
             f.write("\n")
 
 
-def squeeze(text):
-    """Text without any whitespace: the two sets tokenise the same sentence differently."""
-    return re.sub(r"\s+", "", text)
-
-
-HAND_CODED = ["data/events-real-train.jsonl", "data/events-news-train.jsonl",
-              "data/events-more-train.jsonl", "data/events-quad-train.jsonl",
-              "data/events-extra-train.jsonl"]
-
-
 def plover_records(paths, held_out, also_out, fold):
     """Role spans from the hand-coded PLOVER events of `paths` (see the module doc). The fold
     is counted as event_type_data.py counts it, after `held_out` alone; `also_out` (the dev
     split) is left out after."""
-    hand = []
-    for path in paths:
-        with open(path, encoding="utf-8") as f:
-            hand += [json.loads(line) for line in f if line.strip()]
-    hand = [r for r in hand if squeeze(r["text"]) not in held_out]
-    held_out = held_out | also_out
-    if fold:
-        k, n = (int(x) for x in fold.split("/"))
-        held_out = held_out | {squeeze(r["text"]) for r in hand[k::n]}
+    hand, folded = hand_coded.split_fold(hand_coded.read(paths, held_out), fold)
+    held_out = held_out | also_out | {squeeze(r["text"]) for r in folded}
     records = []
     for r in hand:
         if squeeze(r["text"]) in held_out:
@@ -143,7 +131,7 @@ def main():
                     help="JSON Lines with a `text` field: sentences to keep out of both splits")
     ap.add_argument("--scheme", choices=["confli", "plover"], default="confli",
                     help="whose roles to train on: ConfliBERT's annotators' or our PLOVER coding")
-    ap.add_argument("--hand-coded", nargs="+", default=HAND_CODED,
+    ap.add_argument("--hand-coded", nargs="+", default=hand_coded.FILES,
                     help="plover: the hand-coded event files")
     ap.add_argument("--fold", metavar="K/N",
                     help="plover: also leave out what event_type_data.py --fold K/N holds out")
