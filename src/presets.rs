@@ -122,6 +122,7 @@ pub struct Preset<'r> {
     backend: Backend,
     shared_encoder: bool,
     aggregation: AggregationStrategy,
+    policy: ClassifierPolicy,
 }
 
 impl<'r> Preset<'r> {
@@ -132,6 +133,7 @@ impl<'r> Preset<'r> {
             backend: Backend::RustBert,
             shared_encoder: false,
             aggregation: AGGREGATION,
+            policy: CLASSIFIER_POLICY,
         }
     }
 
@@ -166,6 +168,24 @@ impl<'r> Preset<'r> {
     /// ```
     pub fn shared_encoder(mut self, shared: bool) -> Self {
         self.shared_encoder = shared;
+        self
+    }
+
+    /// What the [`extractor`](Self::extractor)'s type classifier may do with the lexicon's
+    /// events ([`CLASSIFIER_POLICY`] unless set).
+    ///
+    /// ```no_run
+    /// use reportage::events::ClassifierPolicy;
+    /// use reportage::presets::{Preset, CLASSIFIER_POLICY};
+    /// use reportage::ModelRegistry;
+    /// let registry = ModelRegistry::load_default()?;
+    /// // Only veto and add where no trigger fired, as before 2026-11-28 22:16 UTC.
+    /// let policy = ClassifierPolicy { add_beside: None, ..CLASSIFIER_POLICY };
+    /// let extractor = Preset::new(&registry).classifier_policy(policy).extractor()?;
+    /// # Ok::<(), reportage::Error>(())
+    /// ```
+    pub fn classifier_policy(mut self, policy: ClassifierPolicy) -> Self {
+        self.policy = policy;
         self
     }
 
@@ -258,7 +278,7 @@ impl<'r> Preset<'r> {
         };
         Ok(builder
             .roles(self.role_tagger(ROLES_MODEL)?, ROLE_MERGE)
-            .classifier_policy(CLASSIFIER_POLICY)
+            .classifier_policy(self.policy)
             .stance_boxed(Some(self.stance_detector(STANCE_MODEL)?))
             .build())
     }

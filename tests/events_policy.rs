@@ -2,21 +2,16 @@
 //! sure of is added beside the lexicon's events, not only where no trigger fired.
 #![cfg(feature = "torch")]
 
-use reportage::events::{ClassifierPolicy, Event, EventExtractor, EventType, Report};
+use reportage::events::{ClassifierPolicy, Event, EventType, Report};
 use reportage::models::ModelRegistry;
-use reportage::presets::{Preset, CLASSIFIER_POLICY, ROLES_MODEL, ROLE_MERGE};
-use reportage::sentences::SentenceSplitter;
+use reportage::presets::{Preset, CLASSIFIER_POLICY};
 
 fn extract(policy: ClassifierPolicy, text: &str) -> Vec<Event> {
     let registry = ModelRegistry::load_default().unwrap();
-    let preset = Preset::new(&registry);
-    let extractor = EventExtractor::builder()
-        .sentences(SentenceSplitter::new())
-        .entities(preset.recognizer().unwrap())
-        .classifier(preset.type_classifier().unwrap())
-        .roles(preset.role_tagger(ROLES_MODEL).unwrap(), ROLE_MERGE)
+    let extractor = Preset::new(&registry)
         .classifier_policy(policy)
-        .build();
+        .extractor()
+        .unwrap();
     extractor.extract(&Report::new("r", text)).unwrap()
 }
 
