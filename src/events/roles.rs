@@ -80,13 +80,14 @@ impl Draft {
 /// draft keeps every trigger as evidence, in text order, and the places and supporters of
 /// both. Drafts whose actors differ stay apart ("X shelled Y and Z shelled W").
 pub(crate) fn merge_same_events(drafts: Vec<Draft>) -> Vec<Draft> {
-    let spans = |actors: &[Actor]| actors.iter().map(|a| a.span).collect::<Vec<_>>();
+    let same_spans =
+        |a: &[Actor], b: &[Actor]| a.iter().map(|x| x.span).eq(b.iter().map(|x| x.span));
     let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
     for d in drafts {
         let same = merged.iter_mut().find(|m| {
             m.event_type == d.event_type
-                && spans(&m.sources) == spans(&d.sources)
-                && spans(&m.targets) == spans(&d.targets)
+                && same_spans(&m.sources, &d.sources)
+                && same_spans(&m.targets, &d.targets)
         });
         let Some(m) = same else {
             merged.push(d);
