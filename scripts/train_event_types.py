@@ -14,6 +14,10 @@ Usage (CPU; see models/README.md for the time it took):
   python scripts/train_event_types.py --data models/cache/event-type-data \
       --out models/events-default [--init models/ner-default] [--device cuda]
 
+With `--transfer FILE` (scripts/distill_data.py) the sentences of FILE are trained as well,
+each toward the probabilities it gives (teachers' averaged soft labels): cross-entropy with
+a distribution as target, the coded sentences' one-hot as before.
+
 With `--init models/ner-default --case-token-types --freeze-below K` the embeddings and the
 first K layers stay those of the entity model, byte for byte, and the inputs are encoded as
 the entity model encodes them (capitalisation in the token types): the crate can then start
@@ -113,6 +117,7 @@ def main():
                     help="capitalisation in the token type ids, as ner-default reads it")
     ap.add_argument("--freeze-below", type=int, default=0, metavar="K",
                     help="keep the embeddings and the first K layers as --init has them")
+    ap.add_argument("--transfer", help="jsonl of {text, probs}: soft-labelled extra sentences")
     args = ap.parse_args()
     training.seed_everything(args.threads, args.device, args.seed)
     rng = random.Random(args.seed)
@@ -134,12 +139,17 @@ def main():
              for t in (r["types"] or ["NONE"])]
     dev = {"silver_dev": read(os.path.join(args.data, "dev.jsonl")),
            "hand_coded_dev": hand_coded(args.hand_coded)}
+    if args.transfer:
+        train += [{"text": r["text"], "probs": r["probs"]} for r in read(args.transfer)]
     train = training.limited(train, args.limit)
     # The silver split is empty once every quad-class sentence is coded by hand.
     dev = {name: training.limited(recs, args.limit) for name, recs in dev.items() if recs}
     ids_all, types_all = encode(tokenizer, [r["text"] for r in train], args.max_length,
                                 args.case_token_types)
-    y = [LABELS.index(r["label"]) for r in train]
+    y = [LABELS.index(r["label"]) if "label" in r else -1 for r in train]
+    # One target distribution per sentence: one-hot for a coded type, the teachers' for the rest.
+    soft = [r["probs"] if "probs" in r else [float(i == y[k]) for i in range(len(LABELS))]
+            for k, r in enumerate(train)] if args.transfer else None
     lengths = [len(x) for x in ids_all]
     print(f"{len(train)} training sentences; dev {[(k, len(v)) for k, v in dev.items()]}",
           flush=True)
@@ -154,9 +164,14 @@ def main():
             ids = training.pad([ids_all[i] for i in chunk], 0).to(args.device)
             types = training.pad([types_all[i] for i in chunk], 0).to(args.device)
             mask = training.pad([[1] * lengths[i] for i in chunk], 0).to(args.device)
-            target = torch.tensor([y[i] for i in chunk]).to(args.device)
-            loss = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
-                         labels=target).loss
+            if soft is None:
+                target = torch.tensor([y[i] for i in chunk]).to(args.device)
+                loss = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
+                             labels=target).loss
+            else:
+                target = torch.tensor([soft[i] for i in chunk]).to(args.device)
+                logits = model(input_ids=ids, attention_mask=mask, token_type_ids=types).logits
+                loss = -(target * torch.log_softmax(logits, -1)).sum(-1).mean()
             trainer.train_step(loss)
             total, n = total + loss.item(), n + 1
         trainer.epoch += 1
