@@ -146,10 +146,12 @@ def main():
     dev = {name: training.limited(recs, args.limit) for name, recs in dev.items() if recs}
     ids_all, types_all = encode(tokenizer, [r["text"] for r in train], args.max_length,
                                 args.case_token_types)
-    y = [LABELS.index(r["label"]) if "label" in r else -1 for r in train]
-    # One target distribution per sentence: one-hot for a coded type, the teachers' for the rest.
-    soft = [r["probs"] if "probs" in r else [float(i == y[k]) for i in range(len(LABELS))]
-            for k, r in enumerate(train)] if args.transfer else None
+    if args.transfer:
+        # A distribution per sentence: one-hot for a coded type, the teachers' for the rest.
+        y = [r["probs"] if "probs" in r else [float(label == r["label"]) for label in LABELS]
+             for r in train]
+    else:
+        y = [LABELS.index(r["label"]) for r in train]
     lengths = [len(x) for x in ids_all]
     print(f"{len(train)} training sentences; dev {[(k, len(v)) for k, v in dev.items()]}",
           flush=True)
@@ -164,14 +166,13 @@ def main():
             ids = training.pad([ids_all[i] for i in chunk], 0).to(args.device)
             types = training.pad([types_all[i] for i in chunk], 0).to(args.device)
             mask = training.pad([[1] * lengths[i] for i in chunk], 0).to(args.device)
-            if soft is None:
-                target = torch.tensor([y[i] for i in chunk]).to(args.device)
-                loss = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
-                             labels=target).loss
-            else:
-                target = torch.tensor([soft[i] for i in chunk]).to(args.device)
+            target = torch.tensor([y[i] for i in chunk]).to(args.device)
+            if args.transfer:
                 logits = model(input_ids=ids, attention_mask=mask, token_type_ids=types).logits
                 loss = -(target * torch.log_softmax(logits, -1)).sum(-1).mean()
+            else:
+                loss = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
+                             labels=target).loss
             trainer.train_step(loss)
             total, n = total + loss.item(), n + 1
         trainer.epoch += 1
