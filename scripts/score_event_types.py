@@ -55,10 +55,11 @@ def main():
     tables = {}
     for path in args.models:
         model, with_case = load(path)
+        multi_label = AutoConfig.from_pretrained(path).problem_type == "multi_label_classification"
         tokenizer = BertTokenizerFast.from_pretrained(path)
         for name, recs in sets.items():
             probs = probabilities(model, tokenizer, [r["text"] for r in recs],
-                                  args.max_length, "cpu", with_case)
+                                  args.max_length, "cpu", with_case, multi_label=multi_label)
             tables[(path, name)] = score(recs, probs)
     for name in sets:
         print(f"\n{name}: F1 per label (support), " + " | ".join(args.models))

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Fine-tune all-MiniLM-L6-v2 as the sentence-level PLOVER event type classifier
 (`events-default`, issue 15): sentence in, a probability for NONE and each of the 16 types
-out (softmax). A sentence with two types is trained once per type, so their probability is
-shared. (A first try with 16 independent sigmoid outputs learned nothing in 4 epochs on 2
-CPU cores: the mean loss stayed at the all-zero baseline.)
+out. By default a softmax: a sentence with two types is trained once per type, so their
+probability is shared. With `--multi-label` (below; the committed model) each label is an
+independent sigmoid. (A first try with sigmoid outputs whose biases started at zero learned
+nothing in 4 epochs on 2 CPU cores: the mean loss stayed at the all-zero baseline; started
+at each label's log-odds, they learn.)
 
 Data: scripts/event_type_data.py's train.jsonl / dev.jsonl (`{"text", "types"}`). After
 each epoch it scores, by the most probable label, the dev split (silver types on real sentences) and
@@ -17,6 +19,13 @@ Usage (CPU; see models/README.md for the time it took):
 With `--transfer FILE` (scripts/distill_data.py) the sentences of FILE are trained as well,
 each toward the probabilities it gives (teachers' averaged soft labels): cross-entropy with
 a distribution as target, the coded sentences' one-hot as before.
+
+With `--multi-label` the 17 outputs are independent sigmoids (`problem_type` is
+`multi_label_classification` in config.json, and the crate reads the model so): each
+sentence once, its types (or NONE) as a multi-hot target, binary cross-entropy, the output
+biases started at each label's log-odds in the training data so the head does not first
+spend its steps learning that labels are rare. A type's probability is then whether the
+sentence reports that type, not a share the types compete for.
 
 With `--init models/ner-default --case-token-types --freeze-below K` the embeddings and the
 first K layers stay those of the entity model, byte for byte, and the inputs are encoded as
@@ -70,7 +79,8 @@ def encode(tokenizer, texts, max_length, with_case):
 
 
 @torch.no_grad()
-def probabilities(model, tokenizer, texts, max_length, device, with_case, batch_size=64):
+def probabilities(model, tokenizer, texts, max_length, device, with_case, batch_size=64,
+                  multi_label=False):
     model.eval()
     ids_all, types_all = encode(tokenizer, texts, max_length, with_case)
     out = [None] * len(texts)
@@ -79,8 +89,8 @@ def probabilities(model, tokenizer, texts, max_length, device, with_case, batch_
         ids = training.pad([ids_all[i] for i in chunk], 0).to(device)
         types = training.pad([types_all[i] for i in chunk], 0).to(device)
         mask = training.pad([[1] * lengths[i] for i in chunk], 0).to(device)
-        p = torch.softmax(model(input_ids=ids, attention_mask=mask,
-                                token_type_ids=types).logits, -1).cpu()
+        logits = model(input_ids=ids, attention_mask=mask, token_type_ids=types).logits
+        p = (torch.sigmoid(logits) if multi_label else torch.softmax(logits, -1)).cpu()
         for row, i in enumerate(chunk):
             out[i] = p[row].tolist()
     model.train()
@@ -118,13 +128,19 @@ def main():
     ap.add_argument("--freeze-below", type=int, default=0, metavar="K",
                     help="keep the embeddings and the first K layers as --init has them")
     ap.add_argument("--transfer", help="jsonl of {text, probs}: soft-labelled extra sentences")
+    ap.add_argument("--multi-label", action="store_true",
+                    help="independent sigmoid outputs, multi-hot targets (see the docstring)")
     args = ap.parse_args()
+    if args.multi_label and args.transfer:
+        raise SystemExit("--multi-label and --transfer do not go together")
     training.seed_everything(args.threads, args.device, args.seed)
     rng = random.Random(args.seed)
 
     tokenizer = BertTokenizerFast.from_pretrained(args.base)
     config, model = training.new_classifier(BertForSequenceClassification, LABELS, args.base,
                                             args.init)
+    if args.multi_label:
+        config.problem_type = model.config.problem_type = "multi_label_classification"
     if args.freeze_below:
         if not args.init:
             raise SystemExit("--freeze-below needs --init: the layers to share come from it")
@@ -134,9 +150,11 @@ def main():
                 p.requires_grad_(False)
     model.to(args.device)
 
-    train = [{"text": r["text"], "label": t}
-             for r in read(os.path.join(args.data, "train.jsonl"))
-             for t in (r["types"] or ["NONE"])]
+    rows = read(os.path.join(args.data, "train.jsonl"))
+    if args.multi_label:
+        train = [{"text": r["text"], "labels": r["types"] or ["NONE"]} for r in rows]
+    else:
+        train = [{"text": r["text"], "label": t} for r in rows for t in (r["types"] or ["NONE"])]
     dev = {"silver_dev": read(os.path.join(args.data, "dev.jsonl")),
            "hand_coded_dev": hand_coded(args.hand_coded)}
     if args.transfer:
@@ -150,6 +168,11 @@ def main():
         # A distribution per sentence: one-hot for a coded type, the teachers' for the rest.
         y = [r["probs"] if "probs" in r else [float(label == r["label"]) for label in LABELS]
              for r in train]
+    elif args.multi_label:
+        y = [[float(label in r["labels"]) for label in LABELS] for r in train]
+        prior = torch.tensor(y).mean(0).clamp(1e-4, 1 - 1e-4)
+        with torch.no_grad():
+            model.classifier.bias.copy_(torch.log(prior / (1 - prior)))
     else:
         y = [LABELS.index(r["label"]) for r in train]
     lengths = [len(x) for x in ids_all]
@@ -167,7 +190,10 @@ def main():
             types = training.pad([types_all[i] for i in chunk], 0).to(args.device)
             mask = training.pad([[1] * lengths[i] for i in chunk], 0).to(args.device)
             target = torch.tensor([y[i] for i in chunk]).to(args.device)
-            if args.transfer:
+            if args.multi_label:
+                logits = model(input_ids=ids, attention_mask=mask, token_type_ids=types).logits
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target)
+            elif args.transfer:
                 logits = model(input_ids=ids, attention_mask=mask, token_type_ids=types).logits
                 loss = -(target * torch.log_softmax(logits, -1)).sum(-1).mean()
             else:
@@ -178,7 +204,7 @@ def main():
         trainer.epoch += 1
         scores = {name: score(recs, probabilities(model, tokenizer, [r["text"] for r in recs],
                                                   args.max_length, args.device,
-                                                  args.case_token_types))
+                                                  args.case_token_types, multi_label=args.multi_label))
                   for name, recs in dev.items()}
         print(f"epoch {trainer.epoch}: mean loss {total / n:.4f}, {trainer.elapsed():.0f}s; dev:",
               flush=True)

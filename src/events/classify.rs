@@ -49,6 +49,31 @@ impl TypeScores {
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(&t, p)| (t, p))
     }
+
+    /// Every type scoring at least `min`, the most probable first. A softmax gives at most
+    /// one type above 0.5; a multi-label classifier (independent sigmoids) may give several,
+    /// as a sentence may report several events ("backed by air support, troops advanced":
+    /// AID and ASSAULT).
+    ///
+    /// ```
+    /// use reportage::events::{EventType, TypeScores};
+    /// let mut types = [0.0; 16];
+    /// types[15] = 0.7; // ASSAULT
+    /// types[5] = 0.9; // AID
+    /// let s = TypeScores { none: 0.0, types };
+    /// assert_eq!(s.at_least(0.5), [(EventType::Aid, 0.9), (EventType::Assault, 0.7)]);
+    /// assert!(s.at_least(0.95).is_empty());
+    /// ```
+    pub fn at_least(&self, min: f32) -> Vec<(EventType, f32)> {
+        let mut out: Vec<(EventType, f32)> = EventType::ALL
+            .iter()
+            .zip(self.types)
+            .filter(|(_, p)| *p >= min)
+            .map(|(&t, p)| (t, p))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
 }
 
 /// What the extractor does with a sentence classifier's [`TypeScores`] (see
@@ -65,13 +90,13 @@ pub struct ClassifierPolicy {
     /// best type, instead of being dropped, when that type scores at least this. `None`
     /// never to retype.
     pub retype_above: Option<f32>,
-    /// In a sentence with no lexicon event, an event of the classifier's best type is added
-    /// when that type scores at least this (its actors come from the role tagger; without
-    /// one, or when it finds none, nothing is added). `None` never to add.
+    /// In a sentence with no lexicon event, an event of each type scoring at least this is
+    /// added ([`TypeScores::at_least`]: one type at most from a softmax when this is over
+    /// 0.5, maybe several from a multi-label classifier; their actors come from the role
+    /// tagger; without one, or when it finds none, nothing is added). `None` never to add.
     pub add_above: Option<f32>,
-    /// In a sentence with lexicon events, none of the classifier's best type, an event of
-    /// that type is added beside them when it scores at least this (actors as for
-    /// `add_above`). It gives the event the lexicon has no word for ("began joint military
+    /// In a sentence with lexicon events, an event of each type scoring at least this that
+    /// none of them has is added beside them (types and actors as for `add_above`). It gives the event the lexicon has no word for ("began joint military
     /// exercises": MOBILIZE from the lexicon, COOPERATE from the classifier), and the event
     /// that takes the place of a lexicon event vetoed under `min_score` ("Japan provides $20
     /// million in support for flood victims": AID, not SUPPORT). Applied after

@@ -557,16 +557,20 @@ impl EventExtractor {
         let mut scores = scores.iter();
         for p in pending.iter_mut() {
             for ((s, _, drafts), sc) in p.found.iter_mut().zip(scores.by_ref()) {
-                let Some((best, prob)) = sc.best() else {
-                    continue;
-                };
+                // Added events take their actors from the tagger: without one, none is added.
+                let can_add = self.roles.is_some();
                 if drafts.is_empty() {
-                    if policy.add_above.is_some_and(|min| prob >= min) && self.roles.is_some() {
-                        drafts.push(Draft::classified(best));
-                        p.added.push((s.span.start, best));
+                    if let Some(min) = policy.add_above.filter(|_| can_add) {
+                        for (t, _) in sc.at_least(min) {
+                            drafts.push(Draft::classified(t));
+                            p.added.push((s.span.start, t));
+                        }
                     }
                     continue;
                 }
+                let Some((best, prob)) = sc.best() else {
+                    continue;
+                };
                 if let Some(min) = policy.retype_above {
                     for d in drafts.iter_mut() {
                         if d.event_type != best
@@ -578,12 +582,13 @@ impl EventExtractor {
                         }
                     }
                 }
-                if policy.add_beside.is_some_and(|min| prob >= min)
-                    && self.roles.is_some()
-                    && drafts.iter().all(|d| d.event_type != best)
-                {
-                    drafts.push(Draft::classified(best));
-                    p.added.push((s.span.start, best));
+                if let Some(min) = policy.add_beside.filter(|_| can_add) {
+                    for (t, _) in sc.at_least(min) {
+                        if drafts.iter().all(|d| d.event_type != t) {
+                            drafts.push(Draft::classified(t));
+                            p.added.push((s.span.start, t));
+                        }
+                    }
                 }
             }
         }
@@ -951,6 +956,89 @@ mod tests {
             .unwrap();
         assert_eq!(only.len(), 1);
         assert!(only[0].confidence < plain[0].confidence);
+    }
+
+    /// Scores every sentence the same: `scores` as (type, probability).
+    struct Fixed(&'static [(EventType, f32)]);
+    impl Fixed {
+        fn scores(&self) -> TypeScores {
+            let mut types = [0.0; 16];
+            for &(t, p) in self.0 {
+                types[EventType::ALL.iter().position(|&x| x == t).unwrap()] = p;
+            }
+            TypeScores { none: 0.0, types }
+        }
+    }
+    impl EventTypeClassifier for Fixed {
+        fn score_batch(&self, pairs: &[(&str, &TypeInfo)]) -> Result<Vec<f32>> {
+            Ok(pairs
+                .iter()
+                .map(|(_, t)| self.scores().of(t.event_type))
+                .collect())
+        }
+        fn sentence_scores(&self, sentences: &[&str]) -> Result<Option<Vec<TypeScores>>> {
+            Ok(Some(vec![self.scores(); sentences.len()]))
+        }
+    }
+
+    /// Tags "Russia" as source and "Syrian troops" as target wherever they occur.
+    struct Roles;
+    impl EntityRecognition for Roles {
+        fn recognize_batch(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>> {
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    [("Russia", "SOURCE"), ("Syrian troops", "TARGET")]
+                        .iter()
+                        .filter_map(|&(w, label)| {
+                            let start = t.find(w)?;
+                            let span = Span::new(start, start + w.len());
+                            Some(Entity {
+                                kind: crate::entities::EntityKind::from_label(label),
+                                text: w.into(),
+                                span,
+                                char_span: span.to_chars(t).ok()?,
+                                score: 0.9,
+                                label: label.into(),
+                            })
+                        })
+                        .collect()
+                })
+                .collect())
+        }
+    }
+
+    #[test]
+    fn every_type_above_the_threshold_is_added() {
+        // No trigger of the lexicon here: whatever comes out, the classifier added.
+        let report = Report::new("r", "Russia stood by Syrian troops near Hama on Monday.");
+        let run = |scores: &'static [(EventType, f32)], min: f32| {
+            EventExtractor::builder()
+                .classifier(Fixed(scores))
+                .roles(RoleTagger::new(Roles), RoleMerge::TaggerFirst)
+                .classifier_policy(ClassifierPolicy {
+                    min_score: 0.1,
+                    retype_above: None,
+                    add_above: Some(min),
+                    add_beside: Some(min),
+                })
+                .build()
+                .extract(&report)
+                .unwrap()
+        };
+        // A multi-label classifier: two types above 0.7, most probable first.
+        const BOTH: &[(EventType, f32)] = &[(EventType::Aid, 0.9), (EventType::Assault, 0.8)];
+        let events = run(BOTH, 0.7);
+        let types: Vec<EventType> = events.iter().map(|e| e.event_type).collect();
+        assert_eq!(types, [EventType::Aid, EventType::Assault], "{events:#?}");
+        assert!(events.iter().all(|e| e.sources[0].text == "Russia"
+            && e.targets[0].text == "Syrian troops"
+            && e.evidence.triggers.is_empty()));
+        // Only what reaches the threshold.
+        assert_eq!(run(BOTH, 0.85).len(), 1);
+        // A softmax has at most one type above 0.5.
+        const SOFT: &[(EventType, f32)] = &[(EventType::Aid, 0.6), (EventType::Assault, 0.3)];
+        assert_eq!(run(SOFT, 0.5).len(), 1);
     }
 
     #[test]

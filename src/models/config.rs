@@ -14,6 +14,9 @@ pub(crate) struct ModelConfig {
     raw: serde_json::Value,
     /// `id2label` ordered by id; empty when the file has none.
     pub labels: Vec<String>,
+    /// `problem_type` is `multi_label_classification`: each label an independent sigmoid
+    /// (a sentence may report several event types), not a share of one softmax.
+    pub multi_label: bool,
 }
 
 #[cfg_attr(not(feature = "torch"), allow(dead_code))]
@@ -33,7 +36,13 @@ impl ModelConfig {
             message: format!("{} is not valid JSON: {e}", path.display()),
         })?;
         let labels = labels_from_config(name, &raw)?;
-        Ok(ModelConfig { raw, labels })
+        let multi_label =
+            raw.get("problem_type").and_then(|v| v.as_str()) == Some("multi_label_classification");
+        Ok(ModelConfig {
+            raw,
+            labels,
+            multi_label,
+        })
     }
 
     /// The raw JSON, for the architecture-specific config structs.
@@ -104,6 +113,9 @@ mod tests {
         let c = config(r#"{"id2label": {"1": "B", "0": "A"}}"#).unwrap();
         assert_eq!(c.labels, ["A", "B"]);
         assert!(config(r#"{"hidden_size": 8}"#).unwrap().labels.is_empty());
+        assert!(!c.multi_label);
+        let multi = r#"{"id2label": {"0": "A"}, "problem_type": "multi_label_classification"}"#;
+        assert!(config(multi).unwrap().multi_label);
         for bad in [
             r#"{"id2label": {"0": "A", "2": "C"}}"#,
             r#"{"id2label": {"x": "A"}}"#,

@@ -7,7 +7,8 @@
 //! the forward pass with any libtorch panic caught and returned as an [`Error`], and the
 //! softmax from logits to probabilities; and the crate's own BERT forward pass (fp32 or
 //! int8 weights) that [`Backend`] selects instead of rust-bert's. Public here are the pieces
-//! that need no libtorch: [`Backend`], [`tune_malloc`] and [`softmax_rows`].
+//! that need no libtorch: [`Backend`], [`tune_malloc`], [`softmax_rows`] and
+//! [`sigmoid_each`].
 
 mod backend;
 #[cfg(feature = "torch")]
@@ -46,6 +47,26 @@ pub fn softmax_rows(logits: &mut [f32], n_labels: usize) {
         for x in row.iter_mut() {
             *x /= sum;
         }
+    }
+}
+
+/// The logistic function of each value, in place: the probabilities of a multi-label
+/// classifier, whose labels do not compete.
+///
+/// ```
+/// let mut v = vec![0.0, 1000.0, -1000.0];
+/// reportage::torch::sigmoid_each(&mut v);
+/// assert_eq!(v, [0.5, 1.0, 0.0]);
+/// ```
+pub fn sigmoid_each(values: &mut [f32]) {
+    for x in values {
+        // Written so that neither branch overflows for large |x|.
+        *x = if *x >= 0.0 {
+            1.0 / (1.0 + (-*x).exp())
+        } else {
+            let e = x.exp();
+            e / (1.0 + e)
+        };
     }
 }
 
@@ -92,5 +113,14 @@ mod tests {
         let mut big = vec![1000.0, 1000.0];
         softmax_rows(&mut big, 2);
         assert_eq!(big, [0.5, 0.5]);
+    }
+
+    #[test]
+    fn sigmoid_matches_definition_on_both_sides() {
+        let mut v = vec![2.0, -2.0, 0.25];
+        sigmoid_each(&mut v);
+        assert!((v[0] - 1.0 / (1.0 + (-2.0f32).exp())).abs() < 1e-6);
+        assert!((v[0] + v[1] - 1.0).abs() < 1e-6);
+        assert!((v[2] - 1.0 / (1.0 + (-0.25f32).exp())).abs() < 1e-6);
     }
 }

@@ -9,7 +9,8 @@ use tch::Tensor;
 use tokenizers::Encoding;
 
 use super::model::{to_vec_f32, Batch, Loaded, SequenceClassifier, TokenClassifier};
-use super::{check_batch_size, model_error, softmax_rows, tokenizer_error};
+use super::{check_batch_size, model_error, sigmoid_each, softmax_rows, tokenizer_error};
+use crate::models::config::ModelConfig;
 use crate::models::ResolvedModel;
 use crate::{Error, Result};
 
@@ -17,6 +18,13 @@ use crate::{Error, Result};
 pub(crate) trait Head {
     /// `[batch, labels]` for a sequence head, `[batch, tokens, labels]` for a token head.
     fn logits(&self, batch: &Batch) -> std::result::Result<Tensor, RustBertError>;
+
+    /// Whether each label is an independent sigmoid instead of a share of a softmax: as
+    /// `transformers`' pipelines read a model, a sequence head whose config says
+    /// `multi_label_classification`; a token head is always a softmax.
+    fn independent_labels(_config: &ModelConfig) -> bool {
+        false
+    }
 }
 
 impl Head for TokenClassifier {
@@ -28,6 +36,10 @@ impl Head for TokenClassifier {
 impl Head for SequenceClassifier {
     fn logits(&self, batch: &Batch) -> std::result::Result<Tensor, RustBertError> {
         self.forward(batch)
+    }
+
+    fn independent_labels(config: &ModelConfig) -> bool {
+        config.multi_label
     }
 }
 
@@ -117,16 +129,22 @@ impl<H: Head> Runner<H> {
         Ok(out)
     }
 
-    /// [`logits`](Self::logits) turned into probabilities: a softmax over each row.
+    /// [`logits`](Self::logits) turned into probabilities: a softmax over each row, or a
+    /// sigmoid of each value for a multi-label head ([`Head::independent_labels`]).
     pub fn probabilities(
         &self,
         encodings: &[&Encoding],
         check: impl FnMut(&[&Encoding]) -> Result<()>,
     ) -> Result<Vec<Vec<f32>>> {
         let n = self.labels().len();
+        let independent = H::independent_labels(&self.loaded.config);
         let mut out = self.logits(encodings, check)?;
         for row in &mut out {
-            softmax_rows(row, n);
+            if independent {
+                sigmoid_each(row);
+            } else {
+                softmax_rows(row, n);
+            }
         }
         Ok(out)
     }
