@@ -15,8 +15,10 @@ below (so most report an event; many still do not, and are coded `[]`), shuffled
 seed. Sentences are cut at a full stop, question or exclamation mark followed by a capital.
 
 Usage: python3 scripts/coding_pool.py --out DIR [--re3d 250 --fnc 250 --newsmtsc 150
-           --batches 5 --seed 20261128]
-Writes DIR/batch-K.jsonl, lines {"id", "text"}.
+           --batches 5 --seed 20261128] [--words REGEX] [--round TAG]
+Writes DIR/batch-K.jsonl, lines {"id", "text"}. `--words` keeps only sentences that also
+match REGEX (case-insensitive), to code more of a kind the models get wrong; `--round` puts
+`TAG-` into the ids, so that a later round's ids do not repeat an earlier one's.
 """
 
 import argparse
@@ -41,10 +43,14 @@ EVENT_WORDS = re.compile(
 SPLIT = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[A-Z\"“])")
 
 
+WORDS = None  # --words: a further filter
+
+
 def sentences(text):
     for part in SPLIT.split(text.replace("\n", " ")):
         part = " ".join(part.split())
-        if 8 <= len(part.split()) <= 50 and EVENT_WORDS.search(part):
+        if 8 <= len(part.split()) <= 50 and EVENT_WORDS.search(part) \
+                and (WORDS is None or WORDS.search(part)):
             yield part
 
 
@@ -101,7 +107,11 @@ def main():
     ap.add_argument("--newsmtsc", type=int, default=150)
     ap.add_argument("--batches", type=int, default=5)
     ap.add_argument("--seed", type=int, default=20261128)
+    ap.add_argument("--words", help="keep only sentences matching this regex as well")
+    ap.add_argument("--round", default="", help="a tag put into the ids (e.g. c)")
     args = ap.parse_args()
+    global WORDS
+    WORDS = re.compile(args.words, re.I) if args.words else None
     rng = random.Random(args.seed)
     seen = known()
     drawn = (draw(re3d(), args.re3d, rng, seen) + draw(fnc(), args.fnc, rng, seen)
@@ -114,7 +124,8 @@ def main():
         with open(os.path.join(args.out, f"batch-{k + 1}.jsonl"), "w", encoding="utf-8") as f:
             for source, text in rows:
                 counts[source] = counts.get(source, 0) + 1
-                ident = f"{source}-{counts[source]}"
+                tag = f"{args.round}-" if args.round else ""
+                ident = f"{source}-{tag}{counts[source]}"
                 f.write(json.dumps({"id": ident, "text": text}, ensure_ascii=False) + "\n")
     print(f"{len(drawn)} sentences in {args.batches} batches: {counts}")
 

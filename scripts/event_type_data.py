@@ -28,7 +28,8 @@ three weak sources, each used for what it is good at:
    defence press releases (re3d), news article bodies (FNC-1) and US political news
    (NewsMTSC train) drawn by scripts/coding_pool.py; `data/events-quad-train.jsonl`, the
    other 616 quad-class sentences (those source 1 labels), and
-   `data/events-extra-train.jsonl`, 549 more drawn by scripts/coding_pool.py. None is in
+   `data/events-extra-train.jsonl`, 549 more drawn by scripts/coding_pool.py, and
+   `data/events-ops-train.jsonl`, 336 of military operations drawn by it. None is in
    the evaluation sets. Each is used --hand-repeat times (default 2, as the committed
    `events-default` was trained). A sentence coded by hand takes no silver or no-event
    label from sources 1 and 3: with the files above, source 1 gives nothing any more.

@@ -7,7 +7,7 @@ import re
 
 FILES = ["data/events-real-train.jsonl", "data/events-news-train.jsonl",
          "data/events-more-train.jsonl", "data/events-quad-train.jsonl",
-         "data/events-extra-train.jsonl"]
+         "data/events-extra-train.jsonl", "data/events-ops-train.jsonl"]
 
 
 def squeeze(text):
