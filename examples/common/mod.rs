@@ -271,7 +271,7 @@ pub fn with_shared_encoder(
     Ok(if types {
         builder
             .classifier(encoder.types())
-            .classifier_policy(reportage::presets::CLASSIFIER_POLICY)
+            .classifier_policy(reportage::presets::SHARED_CLASSIFIER_POLICY)
     } else {
         builder
     })
