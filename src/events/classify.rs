@@ -96,7 +96,8 @@ pub struct ClassifierPolicy {
     /// tagger; without one, or when it finds none, nothing is added). `None` never to add.
     pub add_above: Option<f32>,
     /// In a sentence with lexicon events, an event of each type scoring at least this that
-    /// none of them has is added beside them (types and actors as for `add_above`). It gives the event the lexicon has no word for ("began joint military
+    /// none of them has is added beside them (types and actors as for `add_above`). It
+    /// gives the event the lexicon has no word for ("began joint military
     /// exercises": MOBILIZE from the lexicon, COOPERATE from the classifier), and the event
     /// that takes the place of a lexicon event vetoed under `min_score` ("Japan provides $20
     /// million in support for flood victims": AID, not SUPPORT). Applied after
@@ -202,7 +203,9 @@ mod model {
     use crate::{Error, Result};
 
     /// A registry model of task `event-types`: a sequence classifier whose labels are `NONE`
-    /// and PLOVER type names (any order, any case; every type must be there).
+    /// and PLOVER type names (any order, any case; every type must be there). Its scores are
+    /// a softmax over the labels, or one sigmoid per label when its config.json says
+    /// `multi_label_classification` (as `events-default`'s does), as `transformers` reads it.
     ///
     /// ```no_run
     /// use reportage::events::{EventType, SentenceTypeClassifier};
