@@ -554,11 +554,11 @@ impl EventExtractor {
             )));
         }
         known.extend(sentences.into_iter().zip(scores.iter().cloned()));
+        // Added events take their actors from the tagger: without one, none is added.
+        let can_add = self.roles.is_some();
         let mut scores = scores.iter();
         for p in pending.iter_mut() {
             for ((s, _, drafts), sc) in p.found.iter_mut().zip(scores.by_ref()) {
-                // Added events take their actors from the tagger: without one, none is added.
-                let can_add = self.roles.is_some();
                 if drafts.is_empty() {
                     if let Some(min) = policy.add_above.filter(|_| can_add) {
                         for (t, _) in sc.at_least(min) {
